@@ -1,0 +1,91 @@
+//! Command-line arguments, parsed into validated settings, and the commands that use them.
+
+mod compare;
+
+use crate::model::FailOn;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Find the ways your staging cluster lies about production.
+#[derive(Debug, Parser)]
+#[command(name = "checkride", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compare staging with prod: the *staging says / prod might say* table.
+    Compare(CompareArgs),
+    /// Write one side, normalized, as a snapshot document (JSON) to stdout.
+    Snapshot(SnapshotArgs),
+}
+
+/// Output formats of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// A terminal table.
+    Table,
+    /// The JSON report (stable contract).
+    Json,
+}
+
+/// How each side is read.
+#[derive(Debug, Clone, Args)]
+pub struct SideArgs {
+    /// Namespace for staging objects that name none (as `kubectl apply -n`).
+    #[arg(long, default_value = "default", value_name = "NS")]
+    pub staging_namespace: String,
+    /// Namespace for prod objects that name none.
+    #[arg(long, default_value = "default", value_name = "NS")]
+    pub prod_namespace: String,
+}
+
+/// `checkride compare`.
+#[derive(Debug, Clone, Args)]
+pub struct CompareArgs {
+    /// Staging: a folder, a file, `-` (stdin) or a snapshot.
+    pub staging: String,
+    /// Prod: a folder, a file, `-` (stdin) or a snapshot.
+    pub prod: String,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub output: Output,
+    #[command(flatten)]
+    pub sides: SideArgs,
+    /// Pair a staging namespace with a prod one (STAGING_NS=PROD_NS); repeatable.
+    #[arg(long = "map-namespace", value_name = "STAGING=PROD")]
+    pub map_namespace: Vec<String>,
+    /// An extra environment-name pair (STAGING=PROD, e.g. qa=live); repeatable.
+    #[arg(long = "env-token", value_name = "STAGING=PROD")]
+    pub env_token: Vec<String>,
+    /// Exit 1 when findings at or above this level exist.
+    #[arg(long, value_enum, default_value = "lie")]
+    pub fail_on: FailOn,
+    /// Show noise rows too.
+    #[arg(long)]
+    pub show_noise: bool,
+    /// Table width (default: the terminal's, else 140).
+    #[arg(long)]
+    pub width: Option<u16>,
+}
+
+/// `checkride snapshot`.
+#[derive(Debug, Clone, Args)]
+pub struct SnapshotArgs {
+    /// The side to capture: a folder, a file, `-` or a snapshot.
+    pub side: String,
+    /// Namespace for objects that name none.
+    #[arg(long, default_value = "default", value_name = "NS")]
+    pub namespace: String,
+}
+
+/// Runs a parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> crate::Result<i32> {
+    match cli.command {
+        Command::Compare(args) => compare::compare(&args),
+        Command::Snapshot(args) => compare::snapshot(&args),
+    }
+}

@@ -1,0 +1,144 @@
+//! Pairing objects across sides by identity, with namespace mapping, env tokens and kustomize
+//! hash suffixes set aside. Hash maps only: linear in the number of objects.
+
+use crate::model::{Object, ObjectKey, Side};
+use crate::normalize::names::{EnvTokens, strip_hash_suffix};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// How names are mapped between the sides.
+#[derive(Debug, Clone, Default)]
+pub struct NameMapping {
+    /// `--map-namespace STAGING=PROD`.
+    pub namespaces: BTreeMap<String, String>,
+    /// Environment tokens.
+    pub tokens: EnvTokens,
+}
+
+impl NameMapping {
+    fn prod_targets(&self) -> HashSet<&str> {
+        self.namespaces.values().map(String::as_str).collect()
+    }
+
+    /// The namespace both sides agree on.
+    pub fn canonical_namespace(&self, ns: &str, staging_side: bool) -> String {
+        if staging_side && let Some(p) = self.namespaces.get(ns) {
+            return p.clone();
+        }
+        if self.prod_targets().contains(ns) {
+            return ns.to_string();
+        }
+        self.tokens.strip(ns, staging_side)
+    }
+}
+
+/// The result of pairing.
+#[derive(Debug, Default)]
+pub struct Pairing {
+    /// (staging index, prod index).
+    pub pairs: Vec<(usize, usize)>,
+    /// Staging objects without a prod counterpart.
+    pub staging_only: Vec<usize>,
+    /// Prod objects without a staging counterpart.
+    pub prod_only: Vec<usize>,
+}
+
+type PairKey = (String, String, Option<String>, String);
+
+fn base_name(o: &Object) -> &str {
+    if o.key.group.is_empty() && matches!(o.key.kind.as_str(), "ConfigMap" | "Secret") {
+        strip_hash_suffix(&o.key.name)
+    } else {
+        &o.key.name
+    }
+}
+
+fn exact_key(o: &Object, m: &NameMapping, staging_side: bool) -> PairKey {
+    (
+        o.key.group.clone(),
+        o.key.kind.clone(),
+        o.key
+            .namespace
+            .as_deref()
+            .map(|ns| m.canonical_namespace(ns, staging_side)),
+        base_name(o).to_string(),
+    )
+}
+
+fn token_key(o: &Object, m: &NameMapping, staging_side: bool) -> PairKey {
+    let mut k = exact_key(o, m, staging_side);
+    k.3 = m.tokens.strip(&k.3, staging_side);
+    k
+}
+
+/// Pairs the two sides' objects.
+pub fn pair(staging: &Side, prod: &Side, m: &NameMapping) -> Pairing {
+    let mut result = Pairing::default();
+    let mut prod_index: HashMap<PairKey, usize> = HashMap::with_capacity(prod.objects.len());
+    for (i, o) in prod.objects.iter().enumerate() {
+        prod_index.entry(exact_key(o, m, false)).or_insert(i);
+    }
+    let mut prod_taken = vec![false; prod.objects.len()];
+    let mut staging_left = Vec::new();
+    for (i, o) in staging.objects.iter().enumerate() {
+        match prod_index.get(&exact_key(o, m, true)) {
+            Some(&j) if !prod_taken[j] => {
+                prod_taken[j] = true;
+                result.pairs.push((i, j));
+            }
+            _ => staging_left.push(i),
+        }
+    }
+    // Second pass: names that differ only by an environment token, when unique on both sides.
+    let mut by_token: HashMap<PairKey, Vec<usize>> = HashMap::new();
+    for (j, o) in prod.objects.iter().enumerate() {
+        if !prod_taken[j] {
+            by_token.entry(token_key(o, m, false)).or_default().push(j);
+        }
+    }
+    let mut staging_by_token: HashMap<PairKey, Vec<usize>> = HashMap::new();
+    for &i in &staging_left {
+        staging_by_token
+            .entry(token_key(&staging.objects[i], m, true))
+            .or_default()
+            .push(i);
+    }
+    for &i in &staging_left {
+        let k = token_key(&staging.objects[i], m, true);
+        match (staging_by_token.get(&k).map(Vec::len), by_token.get(&k)) {
+            (Some(1), Some(js)) if js.len() == 1 => {
+                prod_taken[js[0]] = true;
+                result.pairs.push((i, js[0]));
+            }
+            _ => result.staging_only.push(i),
+        }
+    }
+    result.prod_only = (0..prod.objects.len())
+        .filter(|j| !prod_taken[*j])
+        .collect();
+    result.pairs.sort_unstable();
+    result
+}
+
+/// Workloads an HPA scales, as canonical (group, kind, namespace, name).
+pub fn hpa_targets(side: &Side, m: &NameMapping, staging_side: bool) -> HashSet<PairKey> {
+    side.objects
+        .iter()
+        .filter(|o| o.key.kind == "HorizontalPodAutoscaler")
+        .filter_map(crate::model::workload::scale_target)
+        .map(|k: ObjectKey| {
+            (
+                k.group,
+                k.kind,
+                k.namespace
+                    .as_deref()
+                    .map(|ns| m.canonical_namespace(ns, staging_side)),
+                m.tokens.strip(&k.name, staging_side),
+            )
+        })
+        .collect()
+}
+
+/// The canonical key used to look an object up in [`hpa_targets`].
+pub fn canonical(o: &Object, m: &NameMapping, staging_side: bool) -> PairKey {
+    token_key(o, m, staging_side)
+}

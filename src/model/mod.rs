@@ -1,0 +1,15 @@
+//! The contract between stages: snapshots in, reports out.
+
+pub mod facts;
+pub mod key;
+pub mod report;
+pub mod snapshot;
+
+pub use facts::{ClusterFacts, NodeFact, ServerVersion};
+pub use key::{ObjectKey, group_kind, split_api_version};
+pub use report::{
+    Change, FailOn, Finding, Report, ReportCoverage, RuleError, Severity, SideSummary, Summary,
+    Verdict, WaiverRef,
+};
+pub use snapshot::{API_VERSION, ApiResource, Coverage, Gap, Object, Origin, Side, SnapshotDoc};
+pub mod workload;

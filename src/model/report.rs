@@ -1,0 +1,300 @@
+//! The report: findings with verdicts, and the policy questions asked of it.
+
+use super::facts::ClusterFacts;
+use super::key::ObjectKey;
+use super::snapshot::{Coverage, Gap};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// What a difference means for the rehearsal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Staging tells something prod will not: a green staging run means less.
+    Lie,
+    /// Not judged by any rule.
+    Unclassified,
+    /// A fidelity cut made on purpose.
+    Cut,
+    /// Accepted on purpose by a waiver.
+    Waived,
+    /// Does not matter.
+    Noise,
+}
+
+impl Verdict {
+    /// Lowercase name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Lie => "lie",
+            Verdict::Unclassified => "unclassified",
+            Verdict::Cut => "cut",
+            Verdict::Waived => "waived",
+            Verdict::Noise => "noise",
+        }
+    }
+}
+
+/// How bad a lie is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Predicts an outage or data loss.
+    High,
+    /// Predicts a degraded release.
+    Medium,
+    /// Worth knowing.
+    Low,
+}
+
+/// The kind of difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// Present on both sides with different values.
+    Changed,
+    /// Present in staging only.
+    OnlyInStaging,
+    /// Present in prod only.
+    OnlyInProd,
+}
+
+impl Change {
+    /// snake_case name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Changed => "changed",
+            Change::OnlyInStaging => "only_in_staging",
+            Change::OnlyInProd => "only_in_prod",
+        }
+    }
+}
+
+/// A waiver applied to a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverRef {
+    /// Who accepted it.
+    pub owner: String,
+    /// Why.
+    pub reason: String,
+    /// UTC date after which it no longer applies (`YYYY-MM-DD`).
+    pub expires: String,
+}
+
+/// One difference between staging and prod, with its judgement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable fingerprint of group, kind, prod namespace/name and path (no values).
+    pub id: String,
+    /// Prod identity (staging's for `only_in_staging`); null for cluster-level findings.
+    pub object: Option<ObjectKey>,
+    /// Staging identity when its namespace or name differs from prod's.
+    pub staging_object: Option<ObjectKey>,
+    /// Structured path inside the object; null for whole objects.
+    pub path: Option<String>,
+    /// What kind of difference.
+    pub change: Change,
+    /// Staging's value at the path (redacted where secret); null when absent.
+    pub staging: Value,
+    /// Prod's value at the path (redacted where secret); null when absent.
+    pub prod: Value,
+    /// Why the two values are equivalent after all (`env-token`), if they are.
+    pub equivalent: Option<String>,
+    /// The judgement.
+    pub verdict: Verdict,
+    /// For waived findings: the verdict it would have had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waived_verdict: Option<Verdict>,
+    /// For lies.
+    pub severity: Option<Severity>,
+    /// The winning rule.
+    pub rule: Option<String>,
+    /// All matching rules.
+    pub rules: Vec<String>,
+    /// The waiver, when waived.
+    pub waiver: Option<WaiverRef>,
+    /// What staging tells you.
+    pub staging_says: String,
+    /// What prod might say instead.
+    pub prod_might_say: String,
+    /// Line diff of multi-line string values (`-` staging, `+` prod, ` ` context).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub line_diff: Vec<String>,
+}
+
+impl Finding {
+    /// True for a cluster-level finding (server version, nodes).
+    pub fn is_cluster_level(&self) -> bool {
+        self.object.is_none()
+    }
+}
+
+/// One side as the report describes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SideSummary {
+    /// What was read.
+    pub source: String,
+    /// Cluster facts.
+    pub facts: ClusterFacts,
+    /// Objects compared.
+    pub objects: usize,
+    /// Objects not compared on purpose, per reason.
+    pub ignored: BTreeMap<String, usize>,
+}
+
+/// Counts per verdict.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Lies.
+    pub lie: usize,
+    /// Cuts.
+    pub cut: usize,
+    /// Noise.
+    pub noise: usize,
+    /// Waived.
+    pub waived: usize,
+    /// Unclassified.
+    pub unclassified: usize,
+}
+
+/// Coverage of both sides together.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportCoverage {
+    /// True when both sides were read completely.
+    pub complete: bool,
+    /// What was not read, with the side it belongs to.
+    pub gaps: Vec<SideGap>,
+    /// Assumptions made where the input did not say.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
+    /// Secret values that could not be compared (fingerprinted under different or no keys).
+    #[serde(default)]
+    pub secret_values_not_compared: usize,
+}
+
+/// A gap and the side it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SideGap {
+    /// `staging` or `prod`.
+    pub side: String,
+    /// The gap.
+    #[serde(flatten)]
+    pub gap: Gap,
+}
+
+impl ReportCoverage {
+    /// Merges both sides' coverage.
+    pub fn from_sides(staging: &Coverage, prod: &Coverage, not_compared: usize) -> Self {
+        let mut gaps = Vec::new();
+        for (side, cov) in [("staging", staging), ("prod", prod)] {
+            gaps.extend(cov.gaps.iter().map(|g| SideGap {
+                side: side.to_string(),
+                gap: g.clone(),
+            }));
+        }
+        let mut assumptions: Vec<String> = staging
+            .assumptions
+            .iter()
+            .chain(&prod.assumptions)
+            .cloned()
+            .collect();
+        assumptions.sort();
+        assumptions.dedup();
+        ReportCoverage {
+            complete: staging.complete && prod.complete,
+            gaps,
+            assumptions,
+            secret_values_not_compared: not_compared,
+        }
+    }
+}
+
+/// A rule that failed while evaluating (counts as no match).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RuleError {
+    /// Rule id.
+    pub rule: String,
+    /// Finding it was evaluated on.
+    pub finding: String,
+    /// The error.
+    pub error: String,
+}
+
+/// Where a fidelity-score-relevant verdict threshold sits for exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    /// Any lie fails.
+    #[default]
+    Lie,
+    /// Any lie or cut fails.
+    Cut,
+    /// Any lie or unclassified difference fails.
+    Unclassified,
+    /// Never fail on findings.
+    Never,
+}
+
+/// The comparison's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Always `checkride.dev/v1alpha1`.
+    #[serde(rename = "apiVersion")]
+    pub api_version: String,
+    /// Always `Report`.
+    pub kind: String,
+    /// Staging.
+    pub staging: SideSummary,
+    /// Prod.
+    pub prod: SideSummary,
+    /// What was and was not read.
+    pub coverage: ReportCoverage,
+    /// Counts per verdict.
+    pub summary: Summary,
+    /// Share of compared facts and objects that tell the truth, 0–100 (see docs/report.md).
+    pub fidelity_score: u32,
+    /// Findings, in stable order.
+    pub findings: Vec<Finding>,
+    /// Rules that failed while evaluating.
+    #[serde(default)]
+    pub rule_errors: Vec<RuleError>,
+}
+
+impl Report {
+    /// Recomputes counts from the findings.
+    pub fn summarize(findings: &[Finding]) -> Summary {
+        let mut s = Summary::default();
+        for f in findings {
+            match f.verdict {
+                Verdict::Lie => s.lie += 1,
+                Verdict::Cut => s.cut += 1,
+                Verdict::Noise => s.noise += 1,
+                Verdict::Waived => s.waived += 1,
+                Verdict::Unclassified => s.unclassified += 1,
+            }
+        }
+        s
+    }
+
+    /// Do the findings reach the fail-on level?
+    pub fn fails(&self, fail_on: FailOn) -> bool {
+        let blocking = |f: &&Finding| match fail_on {
+            FailOn::Never => false,
+            FailOn::Lie => f.verdict == Verdict::Lie,
+            FailOn::Cut => matches!(f.verdict, Verdict::Lie | Verdict::Cut),
+            FailOn::Unclassified => matches!(f.verdict, Verdict::Lie | Verdict::Unclassified),
+        };
+        self.findings.iter().any(|f| blocking(&f))
+    }
+
+    /// Fidelity score: the share of compared items (objects in either side, plus cluster facts
+    /// compared) that carry no lie, in percent, rounded down.
+    pub fn fidelity(compared: usize, lies: usize) -> u32 {
+        if compared == 0 {
+            return 100;
+        }
+        let truthful = compared.saturating_sub(lies);
+        ((truthful as u128 * 100) / compared as u128) as u32
+    }
+}

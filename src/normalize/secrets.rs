@@ -1,0 +1,382 @@
+//! Secrets never survive loading. Secret values become keyed BLAKE3 fingerprints; secret-looking
+//! literals elsewhere (env values, ConfigMap lines, URL passwords, tokens) are redacted the same way.
+//!
+//! A redacted value is the token `‹redacted:KEYID:HEX›` inside the string (or `‹redacted›` when no
+//! fingerprint is kept). Renderers show only `‹redacted›`: see [`scrub`].
+
+use base64::Engine;
+use regex::Regex;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+/// Start of a redaction token.
+pub const TOKEN_OPEN: &str = "‹redacted";
+/// What humans see in place of a secret.
+pub const SHOWN: &str = "‹redacted›";
+
+/// Makes keyed fingerprints. The key is random per run unless `CHECKRIDE_FINGERPRINT_KEY` is set.
+#[derive(Clone)]
+pub struct Fingerprinter {
+    key: [u8; 32],
+    id: String,
+    /// True when the key came from the environment (fingerprints may be saved).
+    pub persistent: bool,
+}
+
+impl std::fmt::Debug for Fingerprinter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Fingerprinter({})", self.id)
+    }
+}
+
+impl Fingerprinter {
+    /// From a user-given key string (any length).
+    pub fn from_secret(secret: &str) -> Self {
+        Self::from_key(
+            blake3::derive_key("checkride 2026 fingerprint key", secret.as_bytes()),
+            true,
+        )
+    }
+
+    /// A random key for this run only.
+    pub fn random() -> Self {
+        Self::from_key(rand::random(), false)
+    }
+
+    /// `CHECKRIDE_FINGERPRINT_KEY` when set, else random.
+    pub fn from_env() -> Self {
+        match std::env::var("CHECKRIDE_FINGERPRINT_KEY") {
+            Ok(s) if !s.is_empty() => Self::from_secret(&s),
+            _ => Self::random(),
+        }
+    }
+
+    fn from_key(key: [u8; 32], persistent: bool) -> Self {
+        let id = blake3::derive_key("checkride 2026 fingerprint key id", &key);
+        Fingerprinter {
+            key,
+            id: hex::encode(&id[..6]),
+            persistent,
+        }
+    }
+
+    /// The key id recorded in snapshots (reveals nothing about the key).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The redaction token for a secret value.
+    pub fn token(&self, value: &[u8]) -> String {
+        let h = blake3::keyed_hash(&self.key, value);
+        format!("{TOKEN_OPEN}:{}:{}›", self.id, &h.to_hex()[..32])
+    }
+}
+
+/// Replaces every redaction token with [`SHOWN`]: the only form humans ever see.
+pub fn scrub(s: &str) -> Cow<'_, str> {
+    if !s.contains(TOKEN_OPEN) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(token_re().replace_all(s, SHOWN).into_owned())
+}
+
+/// Scrubs every string in a JSON value.
+pub fn scrub_value(v: &Value) -> Value {
+    match v {
+        Value::String(s) => Value::String(scrub(s).into_owned()),
+        Value::Array(a) => Value::Array(a.iter().map(scrub_value).collect()),
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, v)| (k.clone(), scrub_value(v))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+/// Drops the fingerprints, keeping `‹redacted›` (for snapshots written without a persistent key).
+pub fn drop_fingerprints(v: &mut Value) {
+    match v {
+        Value::String(s) if s.contains(TOKEN_OPEN) => *s = scrub(s).into_owned(),
+        Value::Array(a) => a.iter_mut().for_each(drop_fingerprints),
+        Value::Object(m) => m.values_mut().for_each(drop_fingerprints),
+        _ => {}
+    }
+}
+
+/// How two differing strings holding redaction tokens relate.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TokenCompare {
+    /// Different even with secrets set aside, or the fingerprints differ under one key.
+    Different,
+    /// Equal outside the tokens, but the tokens cannot be compared (different or no keys).
+    NotCompared,
+}
+
+/// Compares two unequal strings that contain tokens.
+pub fn compare_tokens(a: &str, b: &str) -> TokenCompare {
+    let re = token_re();
+    let shape = |s: &str| re.replace_all(s, SHOWN).into_owned();
+    if shape(a) != shape(b) {
+        return TokenCompare::Different;
+    }
+    let keys = |s: &str| -> Vec<Option<String>> {
+        re.captures_iter(s)
+            .map(|c| c.get(1).map(|m| m.as_str().to_string()))
+            .collect()
+    };
+    let (ka, kb) = (keys(a), keys(b));
+    let comparable = ka.len() == kb.len() && ka.iter().zip(&kb).all(|(x, y)| x.is_some() && x == y);
+    if comparable {
+        TokenCompare::Different
+    } else {
+        TokenCompare::NotCompared
+    }
+}
+
+fn token_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"‹redacted(?::([0-9a-f]+):[0-9a-f]+)?›").expect("token regex"))
+}
+
+/// Names (env vars, ConfigMap keys, config lines) whose values are secret.
+fn secret_name_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)(passw(or)?d|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth[_-]?key|signing[_-]?key|encryption[_-]?key|dsn|salt)")
+            .expect("secret name regex")
+    })
+}
+
+/// Names that contain a secret-ish word but only name or point at one.
+fn reference_name_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)(name|ref|path|file|dir|namespace|arn|mount|issuer|type|kind|version|ttl|expiry|expires|enabled|length|duration|timeout|seconds|header|url|uri|endpoint|host|id|usage|provider|store|class|mode)$")
+            .expect("reference name regex")
+    })
+}
+
+/// True when a key names a secret value (`DB_PASSWORD`, `stripe.api-key`), not a reference to one.
+pub fn is_secret_name(name: &str) -> bool {
+    secret_name_re().is_match(name) && !reference_name_re().is_match(name)
+}
+
+/// Secret-looking content inside any string: URL passwords, PEM blocks, well-known token shapes.
+fn inline_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?s)(?P<url>[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@]*:)(?P<urlpass>[^@\s/]+)@",
+            r"|(?P<pem>-----BEGIN [A-Z0-9 ]*-----.*?(-----END [A-Z0-9 ]*-----|$))",
+            r"|(?P<tok>\b(AKIA|ASIA)[0-9A-Z]{12,}\b|\b[sr]k_(live|test)_[0-9A-Za-z]{6,}\b|\bgh[pousr]_[0-9A-Za-z]{20,}\b|\bxox[abposr]-[0-9A-Za-z\-]{10,}\b|\beyJ[0-9A-Za-z_\-]{10,}\.[0-9A-Za-z_\-]{10,}\.[0-9A-Za-z_\-]{10,}\b|\bAIza[0-9A-Za-z_\-]{30,}\b)"
+        ))
+        .expect("inline secret regex")
+    })
+}
+
+/// `key = value` / `key: value` lines whose key names a secret.
+fn line_assign_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"^(?P<head>\s*(export\s+)?["']?(?P<key>[A-Za-z0-9_.\-\[\]]+)["']?\s*[:=]\s*)(?P<val>\S.*?)\s*$"#)
+            .expect("line regex")
+    })
+}
+
+/// Redacts secret-looking parts inside a string. Returns `None` when nothing was found.
+pub fn redact_inline(fp: &Fingerprinter, s: &str) -> Option<String> {
+    let re = inline_re();
+    if !re.is_match(s) {
+        return None;
+    }
+    let out = re.replace_all(s, |c: &regex::Captures| {
+        if let (Some(head), Some(pass)) = (c.name("url"), c.name("urlpass")) {
+            format!("{}{}@", head.as_str(), fp.token(pass.as_str().as_bytes()))
+        } else {
+            fp.token(c.get(0).map_or("", |m| m.as_str()).as_bytes())
+        }
+    });
+    Some(out.into_owned())
+}
+
+/// Redacts a multi-line config file line by line, so line diffs still work.
+pub fn redact_lines(fp: &Fingerprinter, text: &str) -> Option<String> {
+    let mut changed = false;
+    let mut out = String::with_capacity(text.len());
+    let line_re = line_assign_re();
+    // PEM blocks span lines: handle them on the whole text first.
+    let text: Cow<str> = match inline_re().is_match(text) && text.contains("-----BEGIN") {
+        true => {
+            changed = true;
+            Cow::Owned(redact_inline(fp, text).unwrap_or_else(|| text.to_string()))
+        }
+        false => Cow::Borrowed(text),
+    };
+    for line in text.split_inclusive('\n') {
+        let (body, nl) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        let redacted = match line_re.captures(body) {
+            Some(c) if is_secret_name(&c["key"]) && !c["val"].starts_with(TOKEN_OPEN) => {
+                Some(format!("{}{}", &c["head"], fp.token(c["val"].as_bytes())))
+            }
+            _ => redact_inline(fp, body),
+        };
+        match redacted {
+            Some(r) => {
+                changed = true;
+                out.push_str(&r);
+            }
+            None => out.push_str(body),
+        }
+        out.push_str(nl);
+    }
+    changed.then_some(out)
+}
+
+/// Turns a Secret's `data` (base64) and `stringData` into one `data` map of tokens.
+pub fn fingerprint_secret(fp: &Fingerprinter, body: &mut Map<String, Value>) {
+    let mut merged = Map::new();
+    if let Some(Value::Object(data)) = body.remove("data") {
+        for (k, v) in data {
+            let bytes = match &v {
+                Value::String(s) => base64::engine::general_purpose::STANDARD
+                    .decode(s.trim())
+                    .unwrap_or_else(|_| s.as_bytes().to_vec()),
+                other => other.to_string().into_bytes(),
+            };
+            merged.insert(k, Value::String(fp.token(&bytes)));
+        }
+    }
+    if let Some(Value::Object(data)) = body.remove("stringData") {
+        for (k, v) in data {
+            let bytes = match &v {
+                Value::String(s) => s.as_bytes().to_vec(),
+                other => other.to_string().into_bytes(),
+            };
+            merged.insert(k, Value::String(fp.token(&bytes)));
+        }
+    }
+    if !merged.is_empty() {
+        body.insert("data".into(), Value::Object(merged));
+    }
+}
+
+/// Redacts secret-looking literals anywhere in a non-Secret body: values under secret-like
+/// keys, env entries with secret-like names, multi-line files line by line, inline tokens.
+pub fn redact_tree(fp: &Fingerprinter, map: &mut Map<String, Value>) {
+    // Env-style entries: {name: DB_PASSWORD, value: "..."}.
+    let env_secret = map
+        .get("name")
+        .and_then(Value::as_str)
+        .is_some_and(is_secret_name);
+    for (k, v) in map.iter_mut() {
+        match v {
+            Value::String(s) => {
+                if s.contains(TOKEN_OPEN) && !inline_re().is_match(s) {
+                    continue; // already redacted (e.g. loaded from a snapshot)
+                }
+                if (env_secret && k == "value") || is_secret_name(k) {
+                    if !s.is_empty() && !s.starts_with(TOKEN_OPEN) {
+                        *s = fp.token(s.as_bytes());
+                    }
+                } else if s.contains('\n') {
+                    if let Some(r) = redact_lines(fp, s) {
+                        *s = r;
+                    }
+                } else if let Some(r) = redact_inline(fp, s) {
+                    *s = r;
+                }
+            }
+            Value::Object(m) => redact_tree(fp, m),
+            Value::Array(items) => {
+                for item in items {
+                    match item {
+                        Value::Object(m) => redact_tree(fp, m),
+                        Value::String(s) => {
+                            if let Some(r) = redact_inline(fp, s) {
+                                *s = r;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Secret data and stringData become tokens; the same value fingerprints alike.
+    #[test]
+    fn secret_values_become_tokens() {
+        let fp = Fingerprinter::from_secret("k");
+        let mut body = json!({"data": {"a": "Q0FOQVJZLXg="}, "stringData": {"b": "CANARY-x"}})
+            .as_object()
+            .unwrap()
+            .clone();
+        fingerprint_secret(&fp, &mut body);
+        let text = serde_json::to_string(&body).unwrap();
+        assert!(!text.contains("CANARY"));
+        assert_eq!(body["data"]["a"], body["data"]["b"]);
+        assert_eq!(scrub(body["data"]["a"].as_str().unwrap()), SHOWN);
+    }
+
+    /// Inline shapes are redacted, the rest of the string is kept.
+    #[test]
+    fn inline_redaction_keeps_context() {
+        let fp = Fingerprinter::from_secret("k");
+        let r = redact_inline(&fp, "postgres://app:CANARY-pass@db:5432/app").unwrap();
+        assert!(r.starts_with("postgres://app:‹redacted:"), "{r}");
+        assert!(r.ends_with("@db:5432/app"));
+        assert!(!r.contains("CANARY"));
+        assert!(redact_inline(&fp, "AKIACANARY1234567890").is_some());
+        assert!(redact_inline(&fp, "sk_live_CANARYabcdef123456").is_some());
+        assert!(redact_inline(&fp, "http://payments:8080/v1").is_none());
+    }
+
+    /// Config files keep their shape; only the secret line changes.
+    #[test]
+    fn line_redaction() {
+        let fp = Fingerprinter::from_secret("k");
+        let text = "db.host=db\ndb.password=CANARY-line\nlog.level=info\n";
+        let r = redact_lines(&fp, text).unwrap();
+        let lines: Vec<&str> = r.lines().collect();
+        assert_eq!(lines[0], "db.host=db");
+        assert!(lines[1].starts_with("db.password=‹redacted:"));
+        assert_eq!(lines[2], "log.level=info");
+    }
+
+    /// Names: values are secret, references to secrets are not.
+    #[test]
+    fn secret_names() {
+        assert!(is_secret_name("DB_PASSWORD"));
+        assert!(is_secret_name("stripe.api-key"));
+        assert!(is_secret_name("GITHUB_TOKEN"));
+        assert!(!is_secret_name("secretName"));
+        assert!(!is_secret_name("tokenSecretRef"));
+        assert!(!is_secret_name("TOKEN_URL"));
+    }
+
+    /// Tokens under different keys are not compared; under one key they are.
+    #[test]
+    fn token_comparison() {
+        let a = Fingerprinter::from_secret("a");
+        let b = Fingerprinter::from_secret("b");
+        let ta = a.token(b"x");
+        let tb = b.token(b"x");
+        assert_eq!(compare_tokens(&ta, &tb), TokenCompare::NotCompared);
+        assert_eq!(compare_tokens(&ta, &a.token(b"y")), TokenCompare::Different);
+        assert_eq!(compare_tokens(&ta, SHOWN), TokenCompare::NotCompared);
+        assert_eq!(
+            compare_tokens(&format!("a{ta}"), &format!("b{ta}")),
+            TokenCompare::Different
+        );
+    }
+}

@@ -1,0 +1,96 @@
+//! Renderers: a report in, text out. They decide nothing.
+
+pub mod json;
+pub mod table;
+
+use crate::model::{Finding, Report, Severity, Verdict};
+
+/// Display order: lies (high first), unclassified, cuts, waived, noise; then by object and path.
+pub fn display_order(findings: &[Finding], show_noise: bool) -> Vec<&Finding> {
+    let mut v: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| show_noise || f.verdict != Verdict::Noise)
+        .collect();
+    let sev = |f: &Finding| match f.severity {
+        Some(Severity::High) => 0,
+        Some(Severity::Medium) => 1,
+        Some(Severity::Low) => 2,
+        None => 3,
+    };
+    v.sort_by(|a, b| {
+        (a.verdict, sev(a), &a.object, &a.path).cmp(&(b.verdict, sev(b), &b.object, &b.path))
+    });
+    v
+}
+
+/// `Deployment shop/api` (or `cluster`) and the path under it.
+pub fn object_cell(f: &Finding) -> String {
+    let obj = match (&f.object, &f.staging_object) {
+        (Some(k), Some(s)) if s != k => format!(
+            "{k}\n(staging: {}/{})",
+            s.namespace.as_deref().unwrap_or("-"),
+            s.name
+        ),
+        (Some(k), _) => k.to_string(),
+        (None, _) => "cluster".to_string(),
+    };
+    match &f.path {
+        Some(p) => format!("{obj}\n{p}"),
+        None => obj,
+    }
+}
+
+/// The one-line summary: counts per verdict and the fidelity score.
+pub fn summary_line(r: &Report) -> String {
+    let s = &r.summary;
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "{}, {}, {}, {}, {} (hidden) · fidelity score {}/100",
+        plural(s.lie, "lie", "lies"),
+        plural(s.unclassified, "unclassified", "unclassified"),
+        plural(s.cut, "cut", "cuts"),
+        plural(s.waived, "waived", "waived"),
+        plural(s.noise, "noise", "noise"),
+        r.fidelity_score
+    )
+}
+
+/// Lines about what was not seen or not compared: gaps, assumptions, ignored objects.
+pub fn coverage_lines(r: &Report) -> Vec<String> {
+    let mut out = Vec::new();
+    if !r.coverage.complete {
+        out.push(
+            "INCOMPLETE: some data could not be read; findings cover only what was seen."
+                .to_string(),
+        );
+    }
+    for g in &r.coverage.gaps {
+        let kind = crate::model::group_kind(&g.gap.group, &g.gap.kind);
+        let ns = g
+            .gap
+            .namespace
+            .as_deref()
+            .map(|n| format!(" in {n}"))
+            .unwrap_or_default();
+        out.push(format!(
+            "not read ({}): {kind}{ns}: {}",
+            g.side, g.gap.reason
+        ));
+    }
+    for a in &r.coverage.assumptions {
+        out.push(format!("assumed: {a}"));
+    }
+    if r.coverage.secret_values_not_compared > 0 {
+        out.push(format!(
+            "not compared: {} secret value(s) fingerprinted under different or no keys",
+            r.coverage.secret_values_not_compared
+        ));
+    }
+    for (side, s) in [("staging", &r.staging), ("prod", &r.prod)] {
+        for (why, n) in &s.ignored {
+            out.push(format!("ignored ({side}): {n} × {why}"));
+        }
+    }
+    out
+}
