@@ -69,7 +69,7 @@ pub fn assemble(
     let summary = Report::summarize(&findings);
     let mut lying_objects: Vec<_> = findings
         .iter()
-        .filter(|f| f.verdict == Verdict::Lie)
+        .filter(|f| f.verdict == Verdict::Lie && !f.preview)
         .map(|f| {
             (
                 f.object.clone(),

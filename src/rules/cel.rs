@@ -24,6 +24,7 @@ pub const VARIABLES: &[&str] = &[
     "container",
     "key",
     "item",
+    "segments",
     "path",
     "change",
     "equivalent",
@@ -247,7 +248,7 @@ mod tests {
         let e = Condition::compile("stagin > 1").unwrap_err();
         assert!(e.contains("`stagin`"), "{e}");
         assert!(Condition::compile("staging >").is_err());
-        assert!(Condition::compile("[1].exists(x, x > 0) && type(staging) == int").is_ok());
+        assert!(Condition::compile(r#"[1].exists(x, x > 0) && typeOf(staging) == "int""#).is_ok());
         assert!(eval("staging.nope == 1", &[("staging", serde_json::json!({}))]).is_err());
         assert!(eval("'a'", &[]).is_err());
     }

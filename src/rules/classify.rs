@@ -3,7 +3,7 @@
 //! `unclassified`. A CEL error counts as no match and is reported.
 
 use super::RuleSet;
-use super::pattern::parse_path;
+use super::pattern::{Segment, parse_path};
 use super::related::SideData;
 use super::rule::{Rule, Status, Subject};
 use super::template::Which;
@@ -11,8 +11,9 @@ use super::view::{Run, View};
 use super::{cel, describe, finding_id};
 use crate::diff::pair::NameMapping;
 use crate::diff::{DiffResult, Difference};
-use crate::model::{Finding, RuleError, Side};
+use crate::model::{Change, Finding, RuleError, Side};
 use crate::normalize::secrets::scrub;
+use kube_cel::cel::Context;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 
@@ -46,73 +47,150 @@ pub fn classify(
     (findings, errors)
 }
 
-fn judge(
+fn subject<'a>(d: &'a Difference, path: Option<&'a [Segment]>) -> Subject<'a> {
+    Subject {
+        object: d.object.as_ref(),
+        staging_object: d.staging_object.as_ref(),
+        path,
+        change: d.change,
+    }
+}
+
+/// What evaluating conditions for one difference needs, and the errors it records.
+struct Eval<'r, 'a> {
+    run: &'a Run<'a>,
+    root: &'r Context<'r>,
+    finding: String,
+    errors: Vec<RuleError>,
+}
+
+impl<'r> Eval<'r, '_> {
+    /// Does the rule's condition hold on this view? (Context built on first use.)
+    fn holds(
+        &mut self,
+        r: &Rule,
+        v: &View,
+        ctx: &mut Option<Context<'r>>,
+        uses: &BTreeSet<&'static str>,
+    ) -> bool {
+        let Some(w) = &r.when else { return true };
+        let ctx = ctx.get_or_insert_with(|| v.cel_context(self.root, self.run, uses));
+        match w.eval(ctx) {
+            Ok(b) => b,
+            Err(e) => {
+                self.error(&r.id, &e);
+                false
+            }
+        }
+    }
+
+    fn error(&mut self, rule: &str, e: &str) {
+        self.errors.push(RuleError {
+            rule: rule.to_string(),
+            finding: self.finding.clone(),
+            error: scrub(e).into_owned(),
+        });
+    }
+}
+
+fn uses_of<'x>(rs: impl Iterator<Item = &'x Rule>) -> BTreeSet<&'static str> {
+    rs.filter_map(|r| r.when.as_ref())
+        .flat_map(|w| w.uses.iter().copied())
+        .collect()
+}
+
+fn judge<'r>(
     d: &Difference,
     run: &Run,
-    root: &kube_cel::cel::Context,
+    root: &'r Context<'r>,
     rules: &RuleSet,
     preview: bool,
 ) -> (Finding, Vec<RuleError>) {
     let id = finding_id(d);
-    let segs = d.path.as_deref().and_then(|p| parse_path(p).ok());
-    let subject = Subject {
-        object: d.object.as_ref(),
-        staging_object: d.staging_object.as_ref(),
-        path: segs.as_deref(),
-        change: d.change,
-    };
-    let candidates: Vec<&Rule> = rules
-        .active()
-        .filter(|r| r.matcher.matches(&subject))
-        .collect();
     let mut finding = super::unclassified(d);
     finding.id = id.clone();
-    if candidates.is_empty() {
+    let segs = d.path.as_deref().and_then(|p| parse_path(p).ok());
+    let here = subject(d, segs.as_deref());
+    let direct: Vec<&Rule> = rules
+        .active()
+        .filter(|r| r.matcher.matches(&here))
+        .collect();
+    let one_sided_field = d.path.is_some() && d.object.is_some() && d.change != Change::Changed;
+    let deep_possible = one_sided_field
+        && matches!(d.staging.as_ref().or(d.prod.as_ref()), Some(v) if v.is_object() || v.is_array());
+    if direct.is_empty() && !deep_possible {
         return (finding, Vec::new());
     }
     let view = View::new(d, run, segs);
-    let uses: BTreeSet<&'static str> = candidates
-        .iter()
-        .filter_map(|r| r.when.as_ref())
-        .flat_map(|w| w.uses.iter().copied())
+    // Rules that look deeper than where a one-sided difference sits (an annotation inside a
+    // `metadata` present on one side only) judge the nodes inside its value.
+    let mut deep: Vec<(&Rule, usize)> = Vec::new();
+    let children = if deep_possible {
+        view.descendants()
+    } else {
+        Vec::new()
+    };
+    if !children.is_empty() {
+        for r in rules
+            .active()
+            .filter(|r| !direct.iter().any(|x| x.id == r.id))
+        {
+            for (i, (segs, _)) in children.iter().enumerate() {
+                if r.matcher.matches(&subject(d, Some(segs))) {
+                    deep.push((r, i));
+                }
+            }
+        }
+    }
+    if direct.is_empty() && deep.is_empty() {
+        return (finding, Vec::new());
+    }
+    let mut ev = Eval {
+        run,
+        root,
+        finding: id.clone(),
+        errors: Vec::new(),
+    };
+    // (rule, index of the child view that matched, or None for the difference itself)
+    let mut matched: Vec<(&Rule, Option<usize>)> = Vec::new();
+    let uses = uses_of(direct.iter().copied());
+    let mut ctx = None;
+    for r in &direct {
+        if ev.holds(r, &view, &mut ctx, &uses) {
+            matched.push((r, None));
+        }
+    }
+    let child_views: Vec<View> = children
+        .into_iter()
+        .map(|(segs, value)| view.child(segs, value))
         .collect();
-    let ctx = candidates
-        .iter()
-        .any(|r| r.when.is_some())
-        .then(|| view.cel_context(root, run, &uses));
-    let mut errors = Vec::new();
-    let mut matched: Vec<&Rule> = Vec::new();
-    for r in candidates {
-        match (&r.when, &ctx) {
-            (None, _) => matched.push(r),
-            (Some(w), Some(ctx)) => match w.eval(ctx) {
-                Ok(true) => matched.push(r),
-                Ok(false) => {}
-                Err(e) => errors.push(RuleError {
-                    rule: r.id.clone(),
-                    finding: id.clone(),
-                    error: scrub(&e).into_owned(),
-                }),
-            },
-            (Some(_), None) => {}
+    let mut child_ctx: Vec<Option<Context>> = child_views.iter().map(|_| None).collect();
+    let deep_uses = uses_of(deep.iter().map(|(r, _)| *r));
+    for (r, i) in &deep {
+        if matched.iter().any(|(m, _)| m.id == r.id) {
+            continue;
+        }
+        if ev.holds(r, &child_views[*i], &mut child_ctx[*i], &deep_uses) {
+            matched.push((r, Some(*i)));
         }
     }
     if matched.is_empty() {
-        return (finding, errors);
+        return (finding, ev.errors);
     }
-    matched.sort_by(|a, b| (a.strength(), &a.id).cmp(&(b.strength(), &b.id)));
-    let winner = matched[0];
+    matched.sort_by(|a, b| (a.0.strength(), &a.0.id).cmp(&(b.0.strength(), &b.0.id)));
+    let (winner, at) = matched[0];
+    let wview = at.map(|i| &child_views[i]).unwrap_or(&view);
     finding.verdict = winner.verdict;
     finding.severity = winner.severity;
     finding.rule = Some(winner.id.clone());
-    finding.rules = matched.iter().map(|r| r.id.clone()).collect();
+    finding.rules = matched.iter().map(|(r, _)| r.id.clone()).collect();
     finding.preview = !preview
         && matched
             .iter()
-            .filter(|r| r.verdict == winner.verdict)
-            .all(|r| r.status == Status::Preview);
+            .filter(|(r, _)| r.verdict == winner.verdict)
+            .all(|(r, _)| r.status == Status::Preview);
     let (default_s, default_p) = describe::default_sentences(d);
-    let vars = view.template_vars(run, &rules.templates.uses(&winner.id));
+    let vars = wview.template_vars(run, &rules.templates.uses(&winner.id));
     for (which, slot, default) in [
         (Which::Staging, &mut finding.staging_says, default_s),
         (Which::Prod, &mut finding.prod_might_say, default_p),
@@ -122,11 +200,7 @@ fn judge(
                 Ok(text) if !text.is_empty() => text,
                 Ok(_) => default,
                 Err(e) => {
-                    errors.push(RuleError {
-                        rule: winner.id.clone(),
-                        finding: id.clone(),
-                        error: scrub(&format!("template: {e}")).into_owned(),
-                    });
+                    ev.error(&winner.id, &format!("template: {e}"));
                     default
                 }
             }
@@ -134,5 +208,5 @@ fn judge(
             default
         };
     }
-    (finding, errors)
+    (finding, ev.errors)
 }

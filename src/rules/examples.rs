@@ -123,14 +123,16 @@ fn check(report: &Report, rule: &Rule, ex: &Example) -> (bool, String) {
         .filter(|e| e.rule == rule.id)
         .map(|e| e.error.clone())
         .collect();
-    let ok = match ex.expect {
-        Expect::NoMatch => mine.is_empty(),
-        Expect::Verdict(v) => mine.iter().any(|f| f.verdict == v),
-    };
+    let ok = errors.is_empty()
+        && match ex.expect {
+            Expect::NoMatch => mine.is_empty(),
+            Expect::Verdict(v) => mine.iter().any(|f| f.verdict == v),
+        };
     if ok {
         return (true, String::new());
     }
     let mut detail = match ex.expect {
+        _ if !errors.is_empty() => "the rule failed while evaluating; findings:".to_string(),
         Expect::NoMatch => "expected no match, but the rule matched:".to_string(),
         Expect::Verdict(v) => format!(
             "expected a finding judged `{}` by this rule; findings:",

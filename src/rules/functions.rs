@@ -42,6 +42,12 @@ pub fn register(ctx: &mut Context<'_>, tokens: &EnvTokens) {
     ctx.add_function("versionOf", |s: Arc<String>| -> ResolveResult {
         Ok(Cel::String(Arc::new(version_of(&s))))
     });
+    ctx.add_function("typeOf", |v: Cel| -> ResolveResult {
+        Ok(Cel::String(Arc::new(type_name(&v).to_string())))
+    });
+    ctx.add_function("minorOf", |v: Cel| -> ResolveResult {
+        Ok(minor_of_value(&v))
+    });
     ctx.add_function("imageRepo", |s: Arc<String>| -> ResolveResult {
         Ok(Cel::String(Arc::new(split_image(&s).0.to_string())))
     });
@@ -51,6 +57,23 @@ pub fn register(ctx: &mut Context<'_>, tokens: &EnvTokens) {
     ctx.add_function("imageDigest", |s: Arc<String>| -> ResolveResult {
         Ok(Cel::String(Arc::new(split_image(&s).2.to_string())))
     });
+}
+
+/// The CEL type of a value, by name (`string`, `int`, `list`, `map`, `null`, …).
+fn type_name(v: &Cel) -> &'static str {
+    match v {
+        Cel::List(_) => "list",
+        Cel::Map(_) => "map",
+        Cel::Function(..) => "function",
+        Cel::Int(_) => "int",
+        Cel::UInt(_) => "uint",
+        Cel::Float(_) => "double",
+        Cel::String(_) => "string",
+        Cel::Bytes(_) => "bytes",
+        Cel::Bool(_) => "bool",
+        Cel::Null => "null",
+        _ => "other",
+    }
 }
 
 fn neutral(v: &Cel, words: &[String]) -> Cel {
@@ -118,6 +141,38 @@ pub fn version_of(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The text up to and including the first version's `X.Y`: `v1.27.16-eks-1` → `v1.27`,
+/// `containerd://1.7.20` → `containerd://1.7`; `` when there is no version.
+pub fn minor_of(s: &str) -> String {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"\d+\.\d+").expect("minor regex"));
+    re.find(s)
+        .map(|m| s[..m.end()].to_string())
+        .unwrap_or_default()
+}
+
+/// [`minor_of`] of a string, or the sorted distinct values of a list of strings.
+fn minor_of_value(v: &Cel) -> Cel {
+    match v {
+        Cel::String(s) => Cel::String(Arc::new(minor_of(s))),
+        Cel::List(items) => {
+            let mut out: Vec<String> = items
+                .iter()
+                .filter_map(|x| match x {
+                    Cel::String(s) => Some(minor_of(s)),
+                    _ => None,
+                })
+                .collect();
+            out.sort();
+            out.dedup();
+            Cel::List(Arc::new(
+                out.into_iter().map(|s| Cel::String(Arc::new(s))).collect(),
+            ))
+        }
+        _ => Cel::String(Arc::new(String::new())),
+    }
+}
+
 /// (repository, tag, digest) of an image reference; missing parts are empty.
 pub fn split_image(image: &str) -> (&str, &str, &str) {
     let (rest, digest) = match image.split_once('@') {
@@ -165,5 +220,7 @@ mod tests {
         );
         assert_eq!(version_of("containerd://1.7.20"), "1.7.20");
         assert_eq!(version_of("latest"), "");
+        assert_eq!(minor_of("v1.27.16-eks-a1"), "v1.27");
+        assert_eq!(minor_of("containerd://1.7.20"), "containerd://1.7");
     }
 }

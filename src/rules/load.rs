@@ -3,10 +3,10 @@
 
 use super::cel::Condition;
 pub(crate) use super::keys::Shape;
-use super::keys::{self, Node};
 use super::pattern::PathPattern;
 use super::rule::{Example, Expect, Glob, Matcher, Rule, Status};
 use super::schema::{OneOrMany, RULE_SHAPE, RawExample, RawMatch, RawRule};
+pub(crate) use super::yaml::{Problems, parse_checked};
 use crate::error::Error;
 use crate::model::{Change, Severity, Verdict};
 use serde_saphyr::Spanned;
@@ -76,72 +76,6 @@ pub fn dir_sources(dir: &Path) -> Result<Vec<RuleSource>, Error> {
             Ok(source(&file, text, false))
         })
         .collect()
-}
-
-/// Collects the errors of one file.
-pub(crate) struct Problems<'a> {
-    file: &'a str,
-    pub errors: Vec<Error>,
-}
-
-impl<'a> Problems<'a> {
-    pub fn new(file: &'a str) -> Self {
-        Problems {
-            file,
-            errors: Vec::new(),
-        }
-    }
-
-    /// An error at a line (0 = unknown), about a field.
-    pub fn at(&mut self, line: u64, field: &str, message: impl std::fmt::Display) {
-        let line = (line > 0).then_some(line);
-        self.errors.push(Error::input(
-            self.file,
-            line,
-            None,
-            format!("`{field}`: {message}"),
-        ));
-    }
-}
-
-/// Parses YAML into `T` after checking every key against `shape`; all unknown keys are errors.
-pub(crate) fn parse_checked<T: serde::de::DeserializeOwned>(
-    text: &str,
-    shape: &keys::Shape,
-    p: &mut Problems,
-) -> Option<T> {
-    match serde_saphyr::from_str::<Node>(text) {
-        Ok(node) => {
-            for e in keys::check(&node, shape) {
-                p.at(e.line, &e.field, e.message);
-            }
-        }
-        Err(e) => {
-            p.errors.push(yaml_error(p.file, &e));
-            return None;
-        }
-    }
-    if !p.errors.is_empty() {
-        return None;
-    }
-    match serde_saphyr::from_str::<T>(text) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            p.errors.push(yaml_error(p.file, &e));
-            None
-        }
-    }
-}
-
-fn yaml_error(file: &str, e: &serde_saphyr::Error) -> Error {
-    let msg = e.to_string();
-    let first = msg.lines().next().unwrap_or("invalid YAML");
-    let first = first.split(" at line ").next().unwrap_or(first);
-    let (line, col) = match e.location() {
-        Some(l) if l.line() > 0 => (Some(l.line()), Some(l.column())),
-        _ => (None, None),
-    };
-    Error::input(file, line, col, first.trim().to_string())
 }
 
 /// Parses and validates one rule file: the rule, or every error found in it.

@@ -17,6 +17,7 @@ mod schema;
 pub mod template;
 mod view;
 pub mod waivers;
+mod yaml;
 
 pub use assemble::{assemble, finding_id, unclassified};
 pub use rule::{Rule, Status};

@@ -58,6 +58,36 @@ pub fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
     Ok(out)
 }
 
+/// Renders segments back to a structured path (the diff's own spelling).
+pub fn render_path(segs: &[Segment]) -> String {
+    let mut out = String::new();
+    for s in segs {
+        match s {
+            Segment::Key(k) if is_plain(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Segment::Key(k) => {
+                out.push('[');
+                out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                out.push(']');
+            }
+            Segment::Item(f, v) => out.push_str(&format!("[{f}={v}]")),
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+fn is_plain(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'$')
+}
+
 /// Parses `[…]` starting at `start`; returns the segment and the offset after `]`.
 fn bracket(path: &str, start: usize) -> Result<(Segment, usize), String> {
     let rest = &path[start + 1..];
@@ -200,6 +230,13 @@ mod tests {
         assert_eq!(q[2], Segment::Key("app.kubernetes.io/name".into()));
         assert_eq!(parse_path("rules[0].host").unwrap()[1], Segment::Index(0));
         assert!(parse_path("a[").is_err());
+        for text in [
+            r#"spec.containers[name=api].env[name=URL].value"#,
+            r#"metadata.labels["app.kubernetes.io/name"]"#,
+            "rules[0].host",
+        ] {
+            assert_eq!(render_path(&parse_path(text).unwrap()), text);
+        }
     }
 
     /// Wildcards: `**` spans segments, `[*]` any item, globs inside keys and item values.

@@ -185,52 +185,45 @@ impl<'a> SideData<'a> {
     }
 
     /// The related objects of `o` (read on `from_staging`'s side) as found on this side.
-    pub fn related(&self, o: &Object, from_staging: bool, here: Option<usize>) -> Cel {
+    pub fn related(&self, o: &Object, from_staging: bool, here: Option<usize>) -> Related {
         let ix = self.index();
         let key = self.canon_key(&o.key, from_staging);
-        let list = |idx: &mut Vec<usize>| {
-            idx.sort_unstable();
-            idx.dedup();
-            Cel::List(Arc::new(idx.iter().map(|&i| self.cel(i)).collect()))
-        };
+        let mut r = Related::default();
         // What this side's object (or, if absent, the other side's definition) references.
         let me = here.map(|i| &self.side.objects[i]);
-        let def = me.unwrap_or(o);
-        let mut references = Vec::new();
-        let mut missing = Vec::new();
+        let (def, def_side) = match me {
+            Some(m) => (m, self.staging_side),
+            None => (o, from_staging),
+        };
         if is_workload(def) {
-            for r in refs(def) {
-                let rk = self.ref_key(def, &r);
+            for cr in refs(def) {
+                let rk = self.ref_key(def, &cr);
                 match ix.by_key.get(&rk) {
                     Some(&t) => {
-                        references.push(t);
-                        if let Some(k) = &r.key
-                            && !r.optional
+                        r.references.push(t);
+                        if let Some(k) = &cr.key
+                            && !cr.optional
                             && !has_key(&self.side.objects[t], k)
                         {
-                            missing.push(missing_ref(&r));
+                            r.missing.push(missing_ref(&cr));
                         }
                     }
-                    None if !r.optional => missing.push(missing_ref(&r)),
+                    None if !cr.optional => r.missing.push(missing_ref(&cr)),
                     None => {}
                 }
             }
         }
-        let mut referenced_by: Vec<usize> = Vec::new();
         let mut keys = BTreeSet::new();
         for (w, k) in ix.refs_to.get(&key).into_iter().flatten() {
-            referenced_by.push(*w);
+            r.referenced_by.push(*w);
             keys.extend(k.clone());
         }
-        let def_side = if me.is_some() {
-            self.staging_side
-        } else {
-            from_staging
-        };
-        let mut targets = self.targets_of(def, def_side, ix);
-        let mut targeted_by = ix.targeted_by.get(&key).cloned().unwrap_or_default();
-        let mut same_app: Vec<usize> = if is_workload(o) {
-            self.app_ids(o, from_staging)
+        r.keys = keys.into_iter().collect();
+        r.targets = self.targets_of(def, def_side, ix);
+        r.targeted_by = ix.targeted_by.get(&key).cloned().unwrap_or_default();
+        if is_workload(o) {
+            r.same_app = self
+                .app_ids(o, from_staging)
                 .iter()
                 .flat_map(|id| ix.apps.get(id).into_iter().flatten())
                 .copied()
@@ -239,25 +232,67 @@ impl<'a> SideData<'a> {
                     (k.group.as_str(), k.kind.as_str())
                         != (o.key.group.as_str(), o.key.kind.as_str())
                 })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        missing.sort_by_key(|m: &Value| m.to_string());
-        missing.dedup();
+                .collect();
+        }
+        for list in [
+            &mut r.references,
+            &mut r.referenced_by,
+            &mut r.targets,
+            &mut r.targeted_by,
+            &mut r.same_app,
+        ] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        r.missing.sort_by_key(|m| m.to_string());
+        r.missing.dedup();
+        r
+    }
+
+    /// The related objects as CEL (objects are this side's cached CEL manifests).
+    pub fn related_cel(&self, r: &Related) -> Cel {
+        let list = |idx: &[usize]| Cel::List(Arc::new(idx.iter().map(|&i| self.cel(i)).collect()));
         map(vec![
-            ("references", list(&mut references)),
-            ("missingReferences", to_cel(&Value::Array(missing))),
-            ("referencedBy", list(&mut referenced_by)),
+            ("references", list(&r.references)),
             (
-                "referencedKeys",
-                to_cel(&Value::Array(keys.into_iter().map(Value::String).collect())),
+                "missingReferences",
+                to_cel(&Value::Array(r.missing.clone())),
             ),
-            ("targets", list(&mut targets)),
-            ("targetedBy", list(&mut targeted_by)),
-            ("sameApp", list(&mut same_app)),
+            ("referencedBy", list(&r.referenced_by)),
+            ("referencedKeys", to_cel(&serde_json::json!(r.keys))),
+            ("targets", list(&r.targets)),
+            ("targetedBy", list(&r.targeted_by)),
+            ("sameApp", list(&r.same_app)),
         ])
     }
+
+    /// The related objects as JSON (for templates).
+    pub fn related_json(&self, r: &Related) -> Value {
+        let list = |idx: &[usize]| {
+            Value::Array(idx.iter().map(|&i| (*self.manifest(i)).clone()).collect())
+        };
+        serde_json::json!({
+            "references": list(&r.references),
+            "missingReferences": r.missing,
+            "referencedBy": list(&r.referenced_by),
+            "referencedKeys": r.keys,
+            "targets": list(&r.targets),
+            "targetedBy": list(&r.targeted_by),
+            "sameApp": list(&r.same_app),
+        })
+    }
+}
+
+/// Objects related to one object on one side (indexes into the side's objects).
+#[derive(Debug, Default)]
+pub(crate) struct Related {
+    references: Vec<usize>,
+    missing: Vec<Value>,
+    referenced_by: Vec<usize>,
+    keys: Vec<String>,
+    targets: Vec<usize>,
+    targeted_by: Vec<usize>,
+    same_app: Vec<usize>,
 }
 
 fn refs(o: &Object) -> Vec<ConfigRef> {

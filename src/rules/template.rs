@@ -18,11 +18,13 @@ pub const VARIABLES: &[&str] = &[
     "container",
     "key",
     "item",
+    "segments",
     "path",
     "change",
     "equivalent",
     "facts",
     "entries",
+    "related",
 ];
 
 fn environment() -> Environment<'static> {

@@ -41,6 +41,8 @@ impl<'a> Run<'a> {
 pub(crate) struct View<'a> {
     pub d: &'a Difference,
     pub segs: Option<Vec<Segment>>,
+    /// The path as text (differs from the difference's for a node inside a one-sided value).
+    path: String,
     staging_obj: Option<&'a Object>,
     prod_obj: Option<&'a Object>,
     /// Scrubbed value at the path (the whole object for object-level differences).
@@ -59,12 +61,49 @@ impl<'a> View<'a> {
         };
         View {
             d,
+            path: d.path.clone().unwrap_or_default(),
             segs,
             staging_obj,
             prod_obj,
             staging: value(&d.staging, d.staging_index, &run.staging),
             prod: value(&d.prod, d.prod_index, &run.prod),
         }
+    }
+
+    /// The view of a node inside this difference's one-sided value, at `segs`.
+    pub fn child(&self, segs: Vec<Segment>, value: Value) -> View<'a> {
+        let (staging, prod) = match self.d.change {
+            crate::model::Change::OnlyInStaging => (value, Value::Null),
+            _ => (Value::Null, value),
+        };
+        View {
+            d: self.d,
+            path: super::pattern::render_path(&segs),
+            segs: Some(segs),
+            staging_obj: self.staging_obj,
+            prod_obj: self.prod_obj,
+            staging,
+            prod,
+        }
+    }
+
+    /// Every node inside a one-sided field value, with its path (maps by key, lists by `name`
+    /// or position), for rules that look deeper than where the difference sits.
+    pub fn descendants(&self) -> Vec<(Vec<Segment>, Value)> {
+        let Some(segs) = &self.segs else {
+            return Vec::new();
+        };
+        if self.d.object.is_none() {
+            return Vec::new();
+        }
+        let value = match self.d.change {
+            crate::model::Change::OnlyInStaging => &self.staging,
+            crate::model::Change::OnlyInProd => &self.prod,
+            crate::model::Change::Changed => return Vec::new(),
+        };
+        let mut out = Vec::new();
+        walk(value, segs, &mut out);
+        out
     }
 
     /// The container named in the path (`containers[name=api]`), if any.
@@ -82,6 +121,19 @@ impl<'a> View<'a> {
     /// The last segment's name (map key or item key value).
     pub fn key(&self) -> Option<&str> {
         self.segs.as_ref()?.last()?.name()
+    }
+
+    /// Every segment's name (key, item key value, or index), in order.
+    pub fn segments(&self) -> Value {
+        let segs = self.segs.as_deref().unwrap_or(&[]);
+        Value::Array(
+            segs.iter()
+                .map(|s| match s {
+                    Segment::Index(i) => json!(i.to_string()),
+                    other => json!(other.name().unwrap_or("")),
+                })
+                .collect(),
+        )
     }
 
     /// The value of the last keyed item in the path (`env[name=URL].value` → `URL`).
@@ -174,7 +226,8 @@ impl<'a> View<'a> {
                 "container" => opt_str(self.container().map(|c| c.1)),
                 "key" => opt_str(self.key()),
                 "item" => opt_str(self.item()),
-                "path" => opt_str(Some(self.d.path.as_deref().unwrap_or(""))),
+                "segments" => to_cel(&self.segments()),
+                "path" => opt_str(Some(&self.path)),
                 "change" => opt_str(Some(self.d.change.as_str())),
                 "equivalent" => opt_str(self.d.equivalent.as_deref()),
                 "group" => opt_str(Some(key.map(|k| k.group.as_str()).unwrap_or(""))),
@@ -187,7 +240,7 @@ impl<'a> View<'a> {
                     scope::builtin().contains_key(&(k.group.as_str(), k.kind.as_str()))
                 })),
                 "facts" => run.facts_cel.clone(),
-                "related" => self.related(run),
+                "related" => self.related(run, false).0,
                 "entries" => to_cel(&self.entries()),
                 _ => Cel::Null,
             };
@@ -196,22 +249,33 @@ impl<'a> View<'a> {
         ctx
     }
 
-    fn related(&self, run: &Run) -> Cel {
+    fn related(&self, run: &Run, json: bool) -> (Cel, Value) {
         let (def, from_staging) = match (self.prod_obj, self.staging_obj) {
             (Some(p), _) => (p, false),
             (None, Some(s)) => (s, true),
-            (None, None) => return map(vec![("staging", Cel::Null), ("prod", Cel::Null)]),
+            (None, None) => {
+                return (
+                    map(vec![("staging", Cel::Null), ("prod", Cel::Null)]),
+                    json!({"staging": null, "prod": null}),
+                );
+            }
         };
-        map(vec![
+        let s = run.staging.related(def, from_staging, self.d.staging_index);
+        let p = run.prod.related(def, from_staging, self.d.prod_index);
+        if json {
             (
-                "staging",
-                run.staging.related(def, from_staging, self.d.staging_index),
-            ),
+                Cel::Null,
+                json!({"staging": run.staging.related_json(&s), "prod": run.prod.related_json(&p)}),
+            )
+        } else {
             (
-                "prod",
-                run.prod.related(def, from_staging, self.d.prod_index),
-            ),
-        ])
+                map(vec![
+                    ("staging", run.staging.related_cel(&s)),
+                    ("prod", run.prod.related_cel(&p)),
+                ]),
+                Value::Null,
+            )
+        }
     }
 
     /// The template variables named in `uses`, as JSON.
@@ -239,15 +303,43 @@ impl<'a> View<'a> {
                 "container" => self.container().map(|c| json!(c.1)).unwrap_or(Value::Null),
                 "key" => self.key().map(|k| json!(k)).unwrap_or(Value::Null),
                 "item" => self.item().map(|k| json!(k)).unwrap_or(Value::Null),
-                "path" => json!(self.d.path.as_deref().unwrap_or("")),
+                "segments" => self.segments(),
+                "path" => json!(self.path),
                 "change" => json!(self.d.change.as_str()),
                 "equivalent" => json!(self.d.equivalent),
                 "facts" => run.facts_json.clone(),
                 "entries" => self.entries(),
+                "related" => self.related(run, true).1,
                 _ => continue,
             };
             out.insert(name.clone(), v);
         }
         out
+    }
+}
+
+fn walk(v: &Value, at: &[Segment], out: &mut Vec<(Vec<Segment>, Value)>) {
+    let mut push = |seg: Segment, child: &Value| {
+        let mut p = at.to_vec();
+        p.push(seg);
+        out.push((p.clone(), child.clone()));
+        walk(child, &p, out);
+    };
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                push(Segment::Key(k.clone()), child);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let seg = match child.get("name").and_then(Value::as_str) {
+                    Some(n) => Segment::Item("name".into(), n.to_string()),
+                    None => Segment::Index(i),
+                };
+                push(seg, child);
+            }
+        }
+        _ => {}
     }
 }
