@@ -21,6 +21,26 @@ fn verdict_cell(f: &Finding) -> String {
     }
 }
 
+/// Most changed lines shown per cell; the rest are counted.
+const MAX_LINES: usize = 8;
+
+/// The changed lines on one side of a line diff, whitespace collapsed, capped.
+fn changed_lines(diff: &[String], sign: char) -> Vec<String> {
+    let lines: Vec<String> = diff
+        .iter()
+        .filter_map(|l| l.strip_prefix(sign))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() <= MAX_LINES {
+        return lines;
+    }
+    let more = lines.len() - MAX_LINES;
+    let mut out: Vec<String> = lines.into_iter().take(MAX_LINES).collect();
+    out.push(format!("… {more} more changed line(s)"));
+    out
+}
+
 /// Widest a path line may be before it is wrapped at a segment boundary.
 fn path_width(width: u16) -> usize {
     (width as usize * 3 / 10).max(30)
@@ -90,7 +110,8 @@ pub fn render(r: &Report, show_noise: bool, width: u16) -> String {
                     .max()
             })
             .max()
-            .unwrap_or(10);
+            .unwrap_or(10)
+            .min(path_width(width));
         if let Some(c) = t.column_mut(1) {
             // Content plus one space of padding either side.
             c.set_constraint(ColumnConstraint::Absolute(Width::Fixed(
@@ -102,18 +123,8 @@ pub fn render(r: &Report, show_noise: bool, width: u16) -> String {
             let mut prod = f.prod_might_say.clone();
             // A rule's sentences say what matters; raw changed lines only for unjudged ones.
             if !f.line_diff.is_empty() && f.rule.is_none() {
-                let removed: Vec<&str> = f
-                    .line_diff
-                    .iter()
-                    .filter(|l| l.starts_with('-'))
-                    .map(|l| &l[1..])
-                    .collect();
-                let added: Vec<&str> = f
-                    .line_diff
-                    .iter()
-                    .filter(|l| l.starts_with('+'))
-                    .map(|l| &l[1..])
-                    .collect();
+                let removed = changed_lines(&f.line_diff, '-');
+                let added = changed_lines(&f.line_diff, '+');
                 if !removed.is_empty() {
                     staging = format!("{staging}\n{}", removed.join("\n"));
                 }

@@ -115,36 +115,18 @@ fn judge<'r>(
         .active()
         .filter(|r| r.matcher.matches(&here))
         .collect();
-    let one_sided_field = d.path.is_some() && d.object.is_some() && d.change != Change::Changed;
-    let deep_possible = one_sided_field
-        && matches!(d.staging.as_ref().or(d.prod.as_ref()), Some(v) if v.is_object() || v.is_array());
+    // A one-sided map that is not a list item (an item, like a container, is one thing).
+    let deep_possible = d.object.is_some()
+        && d.change != Change::Changed
+        && matches!(
+            segs.as_deref().and_then(<[Segment]>::last),
+            Some(Segment::Key(_))
+        )
+        && matches!(d.staging.as_ref().or(d.prod.as_ref()), Some(v) if v.is_object());
     if direct.is_empty() && !deep_possible {
         return (finding, Vec::new());
     }
     let view = View::new(d, run, segs);
-    // Rules that look deeper than where a one-sided difference sits (an annotation inside a
-    // `metadata` present on one side only) judge the nodes inside its value.
-    let mut deep: Vec<(&Rule, usize)> = Vec::new();
-    let children = if deep_possible {
-        view.descendants()
-    } else {
-        Vec::new()
-    };
-    if !children.is_empty() {
-        for r in rules
-            .active()
-            .filter(|r| !direct.iter().any(|x| x.id == r.id))
-        {
-            for (i, (segs, _)) in children.iter().enumerate() {
-                if r.matcher.matches(&subject(d, Some(segs))) {
-                    deep.push((r, i));
-                }
-            }
-        }
-    }
-    if direct.is_empty() && deep.is_empty() {
-        return (finding, Vec::new());
-    }
     let mut ev = Eval {
         run,
         root,
@@ -160,10 +142,24 @@ fn judge<'r>(
             matched.push((r, None));
         }
     }
-    let child_views: Vec<View> = children
-        .into_iter()
-        .map(|(segs, value)| view.child(segs, value))
-        .collect();
+    // When no rule speaks to the difference itself, rules that look deeper (an annotation
+    // inside a `metadata` present on one side only) judge the nodes inside its value.
+    let child_views: Vec<View> = if matched.is_empty() && deep_possible {
+        view.descendants()
+            .into_iter()
+            .map(|(segs, value)| view.child(segs, value))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut deep: Vec<(&Rule, usize)> = Vec::new();
+    for r in rules.active() {
+        for (i, c) in child_views.iter().enumerate() {
+            if r.matcher.matches(&subject(d, c.segs.as_deref())) {
+                deep.push((r, i));
+            }
+        }
+    }
     let mut child_ctx: Vec<Option<Context>> = child_views.iter().map(|_| None).collect();
     let deep_uses = uses_of(deep.iter().map(|(r, _)| *r));
     for (r, i) in &deep {

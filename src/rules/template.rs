@@ -131,8 +131,20 @@ impl Templates {
         let ctx: BTreeMap<String, Mj> = vars.iter().map(|(k, v)| (k.clone(), to_mj(v))).collect();
         let text = t.render(Mj::from(ctx)).map_err(|e| describe(&e))?;
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        Ok(scrub(&text).into_owned())
+        Ok(cap(&scrub(&text)))
     }
+}
+
+/// Longest sentence kept; longer ones are cut with an ellipsis.
+const MAX_SENTENCE: usize = 320;
+
+fn cap(text: &str) -> String {
+    if text.chars().count() <= MAX_SENTENCE {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(MAX_SENTENCE - 1).collect();
+    s.push('…');
+    s
 }
 
 impl Default for Templates {

@@ -87,8 +87,8 @@ impl<'a> View<'a> {
         }
     }
 
-    /// Every node inside a one-sided field value, with its path (maps by key, lists by `name`
-    /// or position), for rules that look deeper than where the difference sits.
+    /// Every node inside a one-sided map value, with its path, for rules that look deeper than
+    /// where the difference sits.
     pub fn descendants(&self) -> Vec<(Vec<Segment>, Value)> {
         let Some(segs) = &self.segs else {
             return Vec::new();
@@ -318,28 +318,15 @@ impl<'a> View<'a> {
     }
 }
 
+/// Maps only: a node inside a one-sided list item belongs to that item (a container present on
+/// one side only is not "missing a memory limit" on the other).
 fn walk(v: &Value, at: &[Segment], out: &mut Vec<(Vec<Segment>, Value)>) {
-    let mut push = |seg: Segment, child: &Value| {
-        let mut p = at.to_vec();
-        p.push(seg);
-        out.push((p.clone(), child.clone()));
-        walk(child, &p, out);
-    };
-    match v {
-        Value::Object(m) => {
-            for (k, child) in m {
-                push(Segment::Key(k.clone()), child);
-            }
+    if let Value::Object(m) = v {
+        for (k, child) in m {
+            let mut p = at.to_vec();
+            p.push(Segment::Key(k.clone()));
+            out.push((p.clone(), child.clone()));
+            walk(child, &p, out);
         }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                let seg = match child.get("name").and_then(Value::as_str) {
-                    Some(n) => Segment::Item("name".into(), n.to_string()),
-                    None => Segment::Index(i),
-                };
-                push(seg, child);
-            }
-        }
-        _ => {}
     }
 }
