@@ -108,9 +108,10 @@ pub fn list(set: &RuleSet) -> String {
     }
     let _ = writeln!(
         out,
-        "{} rules ({} built in{})",
+        "{} rules ({} built in, {} from rule folders{})",
         set.rules.len(),
         set.rules.iter().filter(|r| r.builtin).count(),
+        set.rules.iter().filter(|r| !r.builtin).count(),
         if set.replaced.is_empty() {
             String::new()
         } else {

@@ -99,13 +99,13 @@ pub fn coverage_lines(r: &Report) -> Vec<String> {
     }
     for w in &r.waivers.expired {
         out.push(format!(
-            "expired waiver ({}): {} — {}, expired {}; no longer applied",
-            w.source, w.owner, w.reason, w.expires
+            "expired waiver ({}, {}, expired {}): {} — no longer applied",
+            w.source, w.owner, w.expires, w.reason
         ));
     }
     for w in &r.waivers.unmatched {
         out.push(format!(
-            "unmatched waiver ({}): {} — {}: matched no finding",
+            "unmatched waiver ({}, {}): {} — matched no finding",
             w.source, w.owner, w.reason
         ));
     }

@@ -14,8 +14,9 @@ fn verdict_cell(f: &Finding) -> String {
         (Verdict::Lie, None) if f.preview => "LIE (preview)".into(),
         (Verdict::Lie, None) => "LIE".into(),
         (Verdict::Waived, _) => format!(
-            "waived ({})",
-            f.waived_verdict.map(|v| v.as_str()).unwrap_or("?")
+            "waived ({})\nuntil {}",
+            f.waived_verdict.map(|v| v.as_str()).unwrap_or("?"),
+            f.waiver.as_ref().map(|w| w.expires.as_str()).unwrap_or("?")
         ),
         (v, _) => v.as_str().to_string(),
     }

@@ -9,7 +9,7 @@ use crate::collect::parse::Format;
 use crate::collect::scope::ScopeTable;
 use crate::diff::pair::NameMapping;
 use crate::error::Error;
-use crate::model::{Report, Side, Verdict};
+use crate::model::{Report, Side};
 use crate::normalize::secrets::Fingerprinter;
 use rayon::prelude::*;
 use serde_json::Value;
@@ -162,10 +162,10 @@ fn check(report: &Report, rule: &Rule, ex: &Example) -> (bool, String) {
     for e in errors {
         detail.push_str(&format!("\n    rule error: {e}"));
     }
-    if matches!(
-        ex.expect,
-        Expect::Verdict(Verdict::Lie | Verdict::Cut | Verdict::Noise)
-    ) && !mine.is_empty()
+    if matches!(ex.expect, Expect::Verdict(_))
+        && mine
+            .iter()
+            .any(|f| f.rule.as_deref() != Some(rule.id.as_str()))
     {
         detail.push_str("\n    (the rule matched, but another rule's verdict won)");
     }

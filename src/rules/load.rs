@@ -3,7 +3,7 @@
 
 use super::cel::Condition;
 pub(crate) use super::keys::Shape;
-use super::pattern::PathPattern;
+use super::pattern::{PathPattern, TextMatch};
 use super::rule::{Example, Expect, Glob, Matcher, Rule, Status};
 use super::schema::{OneOrMany, RULE_SHAPE, RawExample, RawMatch, RawRule};
 pub(crate) use super::yaml::{Problems, parse_checked};
@@ -88,6 +88,10 @@ pub fn parse_rule(src: &RuleSource) -> Result<Rule, Vec<Error>> {
     if p.errors.is_empty() {
         Ok(rule)
     } else {
+        p.errors.sort_by_key(|e| match e {
+            Error::Input { line, .. } => line.unwrap_or(0),
+            _ => 0,
+        });
         Err(p.errors)
     }
 }
@@ -177,8 +181,9 @@ fn validate(raw: RawRule, src: &RuleSource, p: &mut Problems) -> Rule {
         None => None,
     };
     if enabled && verdict == Verdict::Lie && severity.is_none() && raw.severity.is_none() {
+        let at = raw.verdict.as_ref().map(line).unwrap_or(0);
         p.at(
-            0,
+            at,
             "severity",
             "a lie needs a severity (high, medium or low)",
         );
@@ -258,19 +263,12 @@ fn globs(f: &Option<Spanned<OneOrMany>>, field: &str, p: &mut Problems) -> Vec<G
     let Some(list) = f else { return Vec::new() };
     let mut out = Vec::new();
     for text in &list.value.0 {
-        match globset::GlobBuilder::new(text)
-            .literal_separator(false)
-            .build()
-        {
-            Ok(g) => out.push(Glob {
+        match TextMatch::new(text) {
+            Ok(matcher) => out.push(Glob {
                 text: text.clone(),
-                matcher: g.compile_matcher(),
+                matcher,
             }),
-            Err(e) => p.at(
-                line(list),
-                field,
-                format!("bad glob `{text}`: {}", e.kind()),
-            ),
+            Err(e) => p.at(line(list), field, e),
         }
     }
     out

@@ -62,11 +62,13 @@ impl RuleSet {
 
     /// Builds a set from rule texts (built-ins first, then user files).
     pub fn from_sources(sources: Vec<load::RuleSource>) -> Result<RuleSet, Error> {
+        use rayon::prelude::*;
+        let parsed: Vec<_> = sources.par_iter().map(load::parse_rule).collect();
         let mut errors = Vec::new();
         let mut by_id: BTreeMap<String, Rule> = BTreeMap::new();
         let mut replaced = Vec::new();
-        for src in &sources {
-            let rule = match load::parse_rule(src) {
+        for (src, parsed) in sources.iter().zip(parsed) {
+            let rule = match parsed {
                 Ok(r) => r,
                 Err(e) => {
                     errors.extend(e);

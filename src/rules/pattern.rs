@@ -125,9 +125,9 @@ enum PatSeg {
     /// Any number of segments, including none.
     Any,
     /// A key matching a glob.
-    Key(GlobMatcher),
+    Key(TextMatch),
     /// An item: field glob and value glob.
-    Item(GlobMatcher, GlobMatcher),
+    Item(TextMatch, TextMatch),
     /// Any list item, keyed or not.
     AnyItem,
     /// An exact index.
@@ -143,13 +143,102 @@ pub struct PathPattern {
     pub facts: bool,
 }
 
-fn glob(text: &str) -> Result<GlobMatcher, String> {
-    GlobBuilder::new(text)
-        .literal_separator(false)
-        .backslash_escape(true)
-        .build()
-        .map(|g| g.compile_matcher())
-        .map_err(|e| format!("bad glob `{text}`: {}", e.kind()))
+/// A glob, or plain text when it has no wildcard. `*`, `?` and `{a,b}` are matched here
+/// directly; only character classes (`[a-z]`) and escapes need a compiled glob (a regex, slow to
+/// build hundreds of times at start-up).
+#[derive(Debug, Clone)]
+pub enum TextMatch {
+    /// Exact text.
+    Literal(String),
+    /// Any of these `*`/`?` patterns (braces expanded).
+    Wild(Vec<String>),
+    /// A compiled glob.
+    Glob(GlobMatcher),
+}
+
+impl TextMatch {
+    /// Compiles `text`.
+    pub fn new(text: &str) -> Result<TextMatch, String> {
+        if !text.contains(['*', '?', '[', ']', '{', '}', '\\']) {
+            return Ok(TextMatch::Literal(text.to_string()));
+        }
+        if !text.contains(['[', ']', '\\'])
+            && let Some(alts) = expand_braces(text)
+        {
+            return Ok(TextMatch::Wild(alts));
+        }
+        GlobBuilder::new(text)
+            .literal_separator(false)
+            .backslash_escape(true)
+            .build()
+            .map(|g| TextMatch::Glob(g.compile_matcher()))
+            .map_err(|e| format!("bad glob `{text}`: {}", e.kind()))
+    }
+
+    /// Does the text match?
+    pub fn is_match(&self, s: &str) -> bool {
+        match self {
+            TextMatch::Literal(l) => l == s,
+            TextMatch::Wild(alts) => alts.iter().any(|a| wild(a.as_bytes(), s.as_bytes())),
+            TextMatch::Glob(g) => g.is_match(s),
+        }
+    }
+}
+
+/// Expands non-nested `{a,b}` groups: `{x,y}P{1,2}` → xP1, xP2, yP1, yP2. `None` when the
+/// braces are unbalanced or nested (left to globset, which reports the error).
+fn expand_braces(text: &str) -> Option<Vec<String>> {
+    let mut out = vec![String::new()];
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}')? + open;
+        if rest[open + 1..close].contains('{') {
+            return None;
+        }
+        let prefix = &rest[..open];
+        if prefix.contains('}') {
+            return None;
+        }
+        let alts: Vec<&str> = rest[open + 1..close].split(',').collect();
+        out = out
+            .iter()
+            .flat_map(|o| alts.iter().map(move |a| format!("{o}{prefix}{a}")))
+            .collect();
+        rest = &rest[close + 1..];
+    }
+    if rest.contains('}') {
+        return None;
+    }
+    for o in &mut out {
+        o.push_str(rest);
+    }
+    Some(out)
+}
+
+/// `*` (any run) and `?` (any one byte) matching, iterative with backtracking to the last `*`.
+fn wild(p: &[u8], s: &[u8]) -> bool {
+    let (mut pi, mut si) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        if pi < p.len() && (p[pi] == b'?' || p[pi] == s[si]) {
+            pi += 1;
+            si += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, si));
+            pi += 1;
+        } else if let Some((sp, ss)) = star {
+            pi = sp + 1;
+            si = ss + 1;
+            star = Some((sp, ss + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+fn glob(text: &str) -> Result<TextMatch, String> {
+    TextMatch::new(text)
 }
 
 impl PathPattern {
@@ -259,5 +348,11 @@ mod tests {
         assert!(m("cluster.nodes.*", "cluster.nodes.arch"));
         assert!(PathPattern::parse("cluster.**").unwrap().facts);
         assert!(PathPattern::parse("a.[").is_err());
+        let t = TextMatch::new("{nginx.ingress.kubernetes.io,traefik.io}/*").unwrap();
+        assert!(matches!(t, TextMatch::Wild(_)));
+        assert!(t.is_match("traefik.io/router") && !t.is_match("x.io/a"));
+        assert!(TextMatch::new("a?c*").unwrap().is_match("abcdef"));
+        assert!(TextMatch::new("[ab]x").unwrap().is_match("bx"));
+        assert!(TextMatch::new("{a").is_err());
     }
 }

@@ -1,9 +1,8 @@
 //! A validated rule: what it matches, when, what it calls the difference and how it says so.
 
 use super::cel::Condition;
-use super::pattern::{PathPattern, Segment};
+use super::pattern::{PathPattern, Segment, TextMatch};
 use crate::model::{Change, ClusterFacts, ObjectKey, Severity, Verdict};
-use globset::GlobMatcher;
 use serde_json::Value;
 
 /// `stable` rules can fail CI; `preview` ones report but never fail it unless `--preview`.
@@ -21,7 +20,7 @@ pub struct Glob {
     /// As written.
     pub text: String,
     /// Compiled.
-    pub matcher: GlobMatcher,
+    pub matcher: TextMatch,
 }
 
 /// What a rule looks at.

@@ -30,33 +30,26 @@ impl<'a> Problems<'a> {
     }
 }
 
-/// Parses YAML into `T` after checking every key against `shape`; all unknown keys are errors.
+/// Parses YAML into `T` (`deny_unknown_fields`). When that fails, a second pass over the keys
+/// reports *every* unknown key with its line; only when there is none is serde's error shown.
 pub(crate) fn parse_checked<T: serde::de::DeserializeOwned>(
     text: &str,
     shape: &keys::Shape,
     p: &mut Problems,
 ) -> Option<T> {
-    match serde_saphyr::from_str::<Node>(text) {
-        Ok(node) => {
-            for e in keys::check(&node, shape) {
-                p.at(e.line, &e.field, e.message);
-            }
-        }
-        Err(e) => {
-            p.errors.push(yaml_error(p.file, &e));
-            return None;
+    let err = match serde_saphyr::from_str::<T>(text) {
+        Ok(v) => return Some(v),
+        Err(e) => e,
+    };
+    if let Ok(node) = serde_saphyr::from_str::<Node>(text) {
+        for e in keys::check(&node, shape) {
+            p.at(e.line, &e.field, e.message);
         }
     }
-    if !p.errors.is_empty() {
-        return None;
+    if p.errors.is_empty() {
+        p.errors.push(yaml_error(p.file, &err));
     }
-    match serde_saphyr::from_str::<T>(text) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            p.errors.push(yaml_error(p.file, &e));
-            None
-        }
-    }
+    None
 }
 
 fn yaml_error(file: &str, e: &serde_saphyr::Error) -> Error {
