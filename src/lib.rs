@@ -15,11 +15,40 @@ pub use error::{Error, Result};
 
 use model::{FailOn, Report, Side};
 
-/// Compares two loaded sides: pair, diff, judge.
+/// Compares two loaded sides with the built-in rules and no waivers: pair, diff, judge.
 pub fn compare(staging: &Side, prod: &Side, mapping: &diff::pair::NameMapping) -> Report {
+    let empty = rules::RuleSet::default();
+    let (set, failure) = match rules::RuleSet::builtin() {
+        Ok(set) => (set, None),
+        Err(e) => (&empty, Some(e)),
+    };
+    let judge = rules::Judge {
+        rules: set,
+        waivers: None,
+        preview: false,
+        today: rules::waivers::today(),
+    };
+    let mut report = compare_with(staging, prod, mapping, &judge);
+    if let Some(e) = failure {
+        // Unreachable in a tested build; even then, differences are shown unclassified.
+        report.rule_errors.push(model::RuleError {
+            rule: "*".into(),
+            finding: String::new(),
+            error: e.to_string(),
+        });
+    }
+    report
+}
+
+/// Compares two loaded sides with the given rules, waivers and options.
+pub fn compare_with(
+    staging: &Side,
+    prod: &Side,
+    mapping: &diff::pair::NameMapping,
+    judge: &rules::Judge,
+) -> Report {
     let diff = diff::diff_sides(staging, prod, mapping);
-    let findings = diff.differences.iter().map(rules::unclassified).collect();
-    rules::assemble(staging, prod, &diff, findings)
+    rules::judge(staging, prod, &diff, mapping, judge)
 }
 
 /// The documented exit code of a finished comparison: 3 coverage incomplete, 1 findings at or

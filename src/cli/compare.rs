@@ -34,6 +34,7 @@ pub(crate) fn name_mapping(
 /// Loads, diffs and judges: the report `compare` prints.
 pub(crate) fn build_report(args: &CompareArgs) -> crate::Result<crate::model::Report> {
     let mapping = name_mapping(&args.map_namespace, &args.env_token)?;
+    let (rules, waivers, preview) = args.judge.load()?;
     let fp = Fingerprinter::from_env();
     let opts = |ns: &str| LoadOptions {
         default_namespace: ns.to_string(),
@@ -45,7 +46,13 @@ pub(crate) fn build_report(args: &CompareArgs) -> crate::Result<crate::model::Re
         &opts(&args.sides.staging_namespace),
         &opts(&args.sides.prod_namespace),
     )?;
-    Ok(crate::compare(&staging, &prod, &mapping))
+    let judge = crate::rules::Judge {
+        rules: &rules,
+        waivers: waivers.as_ref(),
+        preview,
+        today: super::config::today(),
+    };
+    Ok(crate::compare_with(&staging, &prod, &mapping, &judge))
 }
 
 pub(crate) fn compare(args: &CompareArgs) -> crate::Result<i32> {

@@ -1,6 +1,8 @@
 //! Command-line arguments, parsed into validated settings, and the commands that use them.
 
 mod compare;
+pub mod config;
+pub mod rules_cmd;
 
 use crate::model::FailOn;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -21,6 +23,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Write one side, normalized, as a snapshot document (JSON) to stdout.
     Snapshot(SnapshotArgs),
+    /// List, explain and test the rules that judge differences.
+    Rules(rules_cmd::RulesArgs),
 }
 
 /// Output formats of `compare`.
@@ -64,6 +68,8 @@ pub struct CompareArgs {
     /// Exit 1 when findings at or above this level exist.
     #[arg(long, value_enum, default_value = "lie")]
     pub fail_on: FailOn,
+    #[command(flatten)]
+    pub judge: config::JudgeArgs,
     /// Show noise rows too.
     #[arg(long)]
     pub show_noise: bool,
@@ -87,5 +93,6 @@ pub fn run(cli: Cli) -> crate::Result<i32> {
     match cli.command {
         Command::Compare(args) => compare::compare(&args),
         Command::Snapshot(args) => compare::snapshot(&args),
+        Command::Rules(args) => rules_cmd::run(&args),
     }
 }

@@ -9,7 +9,7 @@ pub use facts::{ClusterFacts, NodeFact, ServerVersion};
 pub use key::{ObjectKey, group_kind, split_api_version};
 pub use report::{
     Change, FailOn, Finding, Report, ReportCoverage, RuleError, Severity, SideSummary, Summary,
-    Verdict, WaiverRef,
+    Verdict, WaiverEntry, WaiverRef, WaiverSummary,
 };
 pub use snapshot::{API_VERSION, ApiResource, Coverage, Gap, Object, Origin, Side, SnapshotDoc};
 pub mod workload;

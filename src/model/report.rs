@@ -114,6 +114,10 @@ pub struct Finding {
     pub rules: Vec<String>,
     /// The waiver, when waived.
     pub waiver: Option<WaiverRef>,
+    /// True when only `preview` rules gave this verdict: reported, never fails CI (unless
+    /// `--preview`, which makes preview rules count like stable ones).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub preview: bool,
     /// What staging tells you.
     pub staging_says: String,
     /// What prod might say instead.
@@ -252,13 +256,50 @@ pub struct Report {
     pub coverage: ReportCoverage,
     /// Counts per verdict.
     pub summary: Summary,
-    /// Share of compared facts and objects that tell the truth, 0–100 (see docs/report.md).
+    /// Share of compared facts and objects that tell the truth, 0–100 (see docs/rules.md).
     pub fidelity_score: u32,
     /// Findings, in stable order.
     pub findings: Vec<Finding>,
     /// Rules that failed while evaluating.
     #[serde(default)]
     pub rule_errors: Vec<RuleError>,
+    /// Waivers that no longer apply (expired) or applied to nothing (unmatched).
+    #[serde(default)]
+    pub waivers: WaiverSummary,
+}
+
+/// A waiver as the report lists it (expired or unmatched).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct WaiverEntry {
+    /// `file:line` of the waiver.
+    pub source: String,
+    /// Rule id selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Finding id selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<String>,
+    /// Object selector (`Kind ns/name` glob, or `cluster`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// Path pattern selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Who accepted it.
+    pub owner: String,
+    /// Why.
+    pub reason: String,
+    /// UTC date (`YYYY-MM-DD`), last day it applies.
+    pub expires: String,
+}
+
+/// Waivers the report calls out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverSummary {
+    /// Past their expiry date: no longer applied.
+    pub expired: Vec<WaiverEntry>,
+    /// Valid, but matched no finding.
+    pub unmatched: Vec<WaiverEntry>,
 }
 
 impl Report {
@@ -285,11 +326,14 @@ impl Report {
             FailOn::Cut => matches!(f.verdict, Verdict::Lie | Verdict::Cut),
             FailOn::Unclassified => matches!(f.verdict, Verdict::Lie | Verdict::Unclassified),
         };
-        self.findings.iter().any(|f| blocking(&f))
+        self.findings
+            .iter()
+            .filter(|f| !f.preview)
+            .any(|f| blocking(&f))
     }
 
-    /// Fidelity score: the share of compared items (objects in either side, plus cluster facts
-    /// compared) that carry no lie, in percent, rounded down.
+    /// Fidelity score (docs/rules.md): the percentage, rounded down, of compared items (object
+    /// pairs, objects on one side only, cluster facts) that carry no lie; waived lies do not count.
     pub fn fidelity(compared: usize, lies: usize) -> u32 {
         if compared == 0 {
             return 100;

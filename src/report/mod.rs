@@ -45,9 +45,19 @@ pub fn summary_line(r: &Report) -> String {
     let s = &r.summary;
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let preview = r
+        .findings
+        .iter()
+        .filter(|f| f.preview && f.verdict == crate::model::Verdict::Lie)
+        .count();
+    let lies = if preview > 0 {
+        format!("{} ({preview} preview)", plural(s.lie, "lie", "lies"))
+    } else {
+        plural(s.lie, "lie", "lies")
+    };
     format!(
         "{}, {}, {}, {}, {} (hidden) · fidelity score {}/100",
-        plural(s.lie, "lie", "lies"),
+        lies,
         plural(s.unclassified, "unclassified", "unclassified"),
         plural(s.cut, "cut", "cuts"),
         plural(s.waived, "waived", "waived"),
@@ -85,6 +95,27 @@ pub fn coverage_lines(r: &Report) -> Vec<String> {
         out.push(format!(
             "not compared: {} secret value(s) fingerprinted under different or no keys",
             r.coverage.secret_values_not_compared
+        ));
+    }
+    for w in &r.waivers.expired {
+        out.push(format!(
+            "expired waiver ({}, {}, expired {}): {} — no longer applied",
+            w.source, w.owner, w.expires, w.reason
+        ));
+    }
+    for w in &r.waivers.unmatched {
+        out.push(format!(
+            "unmatched waiver ({}, {}): {} — matched no finding",
+            w.source, w.owner, w.reason
+        ));
+    }
+    if !r.rule_errors.is_empty() {
+        let mut rules: Vec<&str> = r.rule_errors.iter().map(|e| e.rule.as_str()).collect();
+        rules.dedup();
+        out.push(format!(
+            "rule errors: {} evaluation(s) failed in {} (counted as no match; details in -o json)",
+            r.rule_errors.len(),
+            rules.join(", ")
         ));
     }
     for (side, s) in [("staging", &r.staging), ("prod", &r.prod)] {

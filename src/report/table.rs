@@ -2,21 +2,92 @@
 
 use super::{coverage_lines, display_order, object_cell, summary_line};
 use crate::model::{Finding, Report, Verdict};
-use comfy_table::{Cell, ContentArrangement, Table, presets};
+use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width, presets};
 
 /// Width used when stdout is not a terminal (stable output for pipes and snapshots).
 pub const DEFAULT_WIDTH: u16 = 140;
 
 fn verdict_cell(f: &Finding) -> String {
+    let preview = if f.preview { ", preview" } else { "" };
     match (f.verdict, f.severity) {
-        (Verdict::Lie, Some(s)) => format!("LIE ({})", format!("{s:?}").to_lowercase()),
+        (Verdict::Lie, Some(s)) => format!("LIE ({}{preview})", format!("{s:?}").to_lowercase()),
+        (Verdict::Lie, None) if f.preview => "LIE (preview)".into(),
         (Verdict::Lie, None) => "LIE".into(),
         (Verdict::Waived, _) => format!(
-            "waived ({})",
-            f.waived_verdict.map(|v| v.as_str()).unwrap_or("?")
+            "waived ({})\nuntil {}",
+            f.waived_verdict.map(|v| v.as_str()).unwrap_or("?"),
+            f.waiver.as_ref().map(|w| w.expires.as_str()).unwrap_or("?")
         ),
         (v, _) => v.as_str().to_string(),
     }
+}
+
+/// Most changed lines shown per cell; the rest are counted.
+const MAX_LINES: usize = 8;
+
+/// The changed lines on one side of a line diff, whitespace collapsed, capped.
+fn changed_lines(diff: &[String], sign: char) -> Vec<String> {
+    let lines: Vec<String> = diff
+        .iter()
+        .filter_map(|l| l.strip_prefix(sign))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() <= MAX_LINES {
+        return lines;
+    }
+    let more = lines.len() - MAX_LINES;
+    let mut out: Vec<String> = lines.into_iter().take(MAX_LINES).collect();
+    out.push(format!("… {more} more changed line(s)"));
+    out
+}
+
+/// Widest a path line may be before it is wrapped at a segment boundary.
+fn path_width(width: u16) -> usize {
+    (width as usize * 3 / 10).max(30)
+}
+
+/// Wraps long lines of an object cell at `.` and `[` so paths break between segments.
+fn wrap_path(cell: &str, max: usize) -> String {
+    let mut out = Vec::new();
+    for line in cell.lines() {
+        let mut cur = String::new();
+        for piece in split_keep(line) {
+            if !cur.is_empty() && cur.chars().count() + piece.chars().count() > max {
+                out.push(std::mem::take(&mut cur));
+            }
+            cur.push_str(piece);
+        }
+        out.push(cur);
+    }
+    out.join("\n")
+}
+
+/// Splits before every `.` and `[` that starts a path segment (not inside `["…"]` or `[…]`).
+fn split_keep(line: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut depth = 0u32;
+    for (i, c) in line.char_indices() {
+        match c {
+            '[' if depth == 0 => {
+                if i > start {
+                    pieces.push(&line[start..i]);
+                    start = i;
+                }
+                depth += 1;
+            }
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '.' if depth == 0 && i > start => {
+                pieces.push(&line[start..i]);
+                start = i;
+            }
+            _ => {}
+        }
+    }
+    pieces.push(&line[start..]);
+    pieces
 }
 
 /// Renders the table, the summary line and the coverage notes.
@@ -31,22 +102,30 @@ pub fn render(r: &Report, show_noise: bool, width: u16) -> String {
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_width(width)
             .set_header(vec!["Verdict", "Object", "Staging says", "Prod might say"]);
+        let widest = rows
+            .iter()
+            .flat_map(|f| {
+                wrap_path(&object_cell(f), path_width(width))
+                    .lines()
+                    .map(|l| l.chars().count())
+                    .max()
+            })
+            .max()
+            .unwrap_or(10)
+            .min(path_width(width));
+        if let Some(c) = t.column_mut(1) {
+            // Content plus one space of padding either side.
+            c.set_constraint(ColumnConstraint::Absolute(Width::Fixed(
+                (widest + 2) as u16,
+            )));
+        }
         for f in rows {
             let mut staging = f.staging_says.clone();
             let mut prod = f.prod_might_say.clone();
-            if !f.line_diff.is_empty() {
-                let removed: Vec<&str> = f
-                    .line_diff
-                    .iter()
-                    .filter(|l| l.starts_with('-'))
-                    .map(|l| &l[1..])
-                    .collect();
-                let added: Vec<&str> = f
-                    .line_diff
-                    .iter()
-                    .filter(|l| l.starts_with('+'))
-                    .map(|l| &l[1..])
-                    .collect();
+            // A rule's sentences say what matters; raw changed lines only for unjudged ones.
+            if !f.line_diff.is_empty() && f.rule.is_none() {
+                let removed = changed_lines(&f.line_diff, '-');
+                let added = changed_lines(&f.line_diff, '+');
                 if !removed.is_empty() {
                     staging = format!("{staging}\n{}", removed.join("\n"));
                 }
@@ -56,7 +135,7 @@ pub fn render(r: &Report, show_noise: bool, width: u16) -> String {
             }
             t.add_row(vec![
                 Cell::new(verdict_cell(f)),
-                Cell::new(object_cell(f)),
+                Cell::new(wrap_path(&object_cell(f), path_width(width))),
                 Cell::new(staging),
                 Cell::new(prod),
             ]);

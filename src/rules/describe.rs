@@ -11,11 +11,11 @@ const MAX_INLINE: usize = 120;
 /// A value as a person reads it: strings bare, structures as compact JSON, long ones cut.
 pub fn show(v: &Value) -> String {
     let text = match v {
-        Value::String(s) if s.contains('\n') => {
+        Value::String(s) if s.trim_end_matches(['\n', '\r']).contains('\n') => {
             let n = s.lines().count();
             return format!("{n}-line text");
         }
-        Value::String(s) => scrub(s).into_owned(),
+        Value::String(s) => scrub(s.trim_end_matches(['\n', '\r'])).into_owned(),
         other => scrub(&other.to_string()).into_owned(),
     };
     cut(&text)

@@ -1,0 +1,208 @@
+//! Classification: every difference against every rule, in parallel. The strongest verdict wins
+//! (lie > cut > noise, higher severity first); all matching rule ids are kept; no match stays
+//! `unclassified`. A CEL error counts as no match and is reported.
+
+use super::RuleSet;
+use super::pattern::{Segment, parse_path};
+use super::related::SideData;
+use super::rule::{Rule, Status, Subject};
+use super::template::Which;
+use super::view::{Run, View};
+use super::{cel, describe, finding_id};
+use crate::diff::pair::NameMapping;
+use crate::diff::{DiffResult, Difference};
+use crate::model::{Change, Finding, RuleError, Side};
+use crate::normalize::secrets::scrub;
+use kube_cel::cel::Context;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+
+/// Classifies every difference; returns the findings (in diff order) and the rule errors.
+pub fn classify(
+    staging: &Side,
+    prod: &Side,
+    diff: &DiffResult,
+    mapping: &NameMapping,
+    rules: &RuleSet,
+    preview: bool,
+) -> (Vec<Finding>, Vec<RuleError>) {
+    let run = Run::new(
+        SideData::new(staging, true, mapping),
+        SideData::new(prod, false, mapping),
+    );
+    let root = cel::root_context(&mapping.tokens);
+    let judged: Vec<(Finding, Vec<RuleError>)> = diff
+        .differences
+        .par_iter()
+        .map(|d| judge(d, &run, &root, rules, preview))
+        .collect();
+    let mut findings = Vec::with_capacity(judged.len());
+    let mut errors = Vec::new();
+    for (f, e) in judged {
+        findings.push(f);
+        errors.extend(e);
+    }
+    errors.sort();
+    errors.dedup();
+    (findings, errors)
+}
+
+fn subject<'a>(d: &'a Difference, path: Option<&'a [Segment]>) -> Subject<'a> {
+    Subject {
+        object: d.object.as_ref(),
+        staging_object: d.staging_object.as_ref(),
+        path,
+        change: d.change,
+    }
+}
+
+/// What evaluating conditions for one difference needs, and the errors it records.
+struct Eval<'r, 'a> {
+    run: &'a Run<'a>,
+    root: &'r Context<'r>,
+    finding: String,
+    errors: Vec<RuleError>,
+}
+
+impl<'r> Eval<'r, '_> {
+    /// Does the rule's condition hold on this view? (Context built on first use.)
+    fn holds(
+        &mut self,
+        r: &Rule,
+        v: &View,
+        ctx: &mut Option<Context<'r>>,
+        uses: &BTreeSet<&'static str>,
+    ) -> bool {
+        let Some(w) = &r.when else { return true };
+        let ctx = ctx.get_or_insert_with(|| v.cel_context(self.root, self.run, uses));
+        match w.eval(ctx) {
+            Ok(b) => b,
+            Err(e) => {
+                self.error(&r.id, &e);
+                false
+            }
+        }
+    }
+
+    fn error(&mut self, rule: &str, e: &str) {
+        self.errors.push(RuleError {
+            rule: rule.to_string(),
+            finding: self.finding.clone(),
+            error: scrub(e).into_owned(),
+        });
+    }
+}
+
+fn uses_of<'x>(rs: impl Iterator<Item = &'x Rule>) -> BTreeSet<&'static str> {
+    rs.filter_map(|r| r.when.as_ref())
+        .flat_map(|w| w.uses.iter().copied())
+        .collect()
+}
+
+fn judge<'r>(
+    d: &Difference,
+    run: &Run,
+    root: &'r Context<'r>,
+    rules: &RuleSet,
+    preview: bool,
+) -> (Finding, Vec<RuleError>) {
+    let id = finding_id(d);
+    let mut finding = super::unclassified(d);
+    finding.id = id.clone();
+    let segs = d.path.as_deref().and_then(|p| parse_path(p).ok());
+    let here = subject(d, segs.as_deref());
+    let direct: Vec<&Rule> = rules
+        .active()
+        .filter(|r| r.matcher.matches(&here))
+        .collect();
+    // A one-sided map that is not a list item (an item, like a container, is one thing).
+    let deep_possible = d.object.is_some()
+        && d.change != Change::Changed
+        && matches!(
+            segs.as_deref().and_then(<[Segment]>::last),
+            Some(Segment::Key(_))
+        )
+        && matches!(d.staging.as_ref().or(d.prod.as_ref()), Some(v) if v.is_object());
+    if direct.is_empty() && !deep_possible {
+        return (finding, Vec::new());
+    }
+    let view = View::new(d, run, segs);
+    let mut ev = Eval {
+        run,
+        root,
+        finding: id.clone(),
+        errors: Vec::new(),
+    };
+    // (rule, index of the child view that matched, or None for the difference itself)
+    let mut matched: Vec<(&Rule, Option<usize>)> = Vec::new();
+    let uses = uses_of(direct.iter().copied());
+    let mut ctx = None;
+    for r in &direct {
+        if ev.holds(r, &view, &mut ctx, &uses) {
+            matched.push((r, None));
+        }
+    }
+    // When no rule speaks to the difference itself, rules that look deeper (an annotation
+    // inside a `metadata` present on one side only) judge the nodes inside its value.
+    let child_views: Vec<View> = if matched.is_empty() && deep_possible {
+        view.descendants()
+            .into_iter()
+            .map(|(segs, value)| view.child(segs, value))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut deep: Vec<(&Rule, usize)> = Vec::new();
+    for r in rules.active() {
+        for (i, c) in child_views.iter().enumerate() {
+            if r.matcher.matches(&subject(d, c.segs.as_deref())) {
+                deep.push((r, i));
+            }
+        }
+    }
+    let mut child_ctx: Vec<Option<Context>> = child_views.iter().map(|_| None).collect();
+    let deep_uses = uses_of(deep.iter().map(|(r, _)| *r));
+    for (r, i) in &deep {
+        if matched.iter().any(|(m, _)| m.id == r.id) {
+            continue;
+        }
+        if ev.holds(r, &child_views[*i], &mut child_ctx[*i], &deep_uses) {
+            matched.push((r, Some(*i)));
+        }
+    }
+    if matched.is_empty() {
+        return (finding, ev.errors);
+    }
+    matched.sort_by(|a, b| (a.0.strength(), &a.0.id).cmp(&(b.0.strength(), &b.0.id)));
+    let (winner, at) = matched[0];
+    let wview = at.map(|i| &child_views[i]).unwrap_or(&view);
+    finding.verdict = winner.verdict;
+    finding.severity = winner.severity;
+    finding.rule = Some(winner.id.clone());
+    finding.rules = matched.iter().map(|(r, _)| r.id.clone()).collect();
+    finding.preview = !preview
+        && matched
+            .iter()
+            .filter(|(r, _)| r.verdict == winner.verdict)
+            .all(|(r, _)| r.status == Status::Preview);
+    let (default_s, default_p) = describe::default_sentences(d);
+    let vars = wview.template_vars(run, &rules.templates.uses(&winner.id));
+    for (which, slot, default) in [
+        (Which::Staging, &mut finding.staging_says, default_s),
+        (Which::Prod, &mut finding.prod_might_say, default_p),
+    ] {
+        *slot = if rules.templates.has(&winner.id, which) {
+            match rules.templates.render(&winner.id, which, &vars) {
+                Ok(text) if !text.is_empty() => text,
+                Ok(_) => default,
+                Err(e) => {
+                    ev.error(&winner.id, &format!("template: {e}"));
+                    default
+                }
+            }
+        } else {
+            default
+        };
+    }
+    (finding, ev.errors)
+}

@@ -1,0 +1,312 @@
+//! Objects related to a difference's object, on each side: what a workload references
+//! (ConfigMaps/Secrets through env, envFrom, volumes), who references a ConfigMap/Secret, what an
+//! HPA/PDB/Service targets and who targets a workload, and the same app under another workload
+//! kind. Designed once here, so rules only *ask* (`related.staging.targets`, …).
+
+use super::cel::{map, to_cel};
+use crate::diff::pair::NameMapping;
+use crate::model::workload::{self, ConfigRef};
+use crate::model::{Object, ObjectKey, Side};
+use crate::normalize::names::strip_hash_suffix;
+use crate::normalize::secrets::scrub_value;
+use kube_cel::cel::Value as Cel;
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
+
+/// Identity both sides agree on: group, kind, namespace, name (env tokens, hash suffixes set aside).
+pub(crate) type Canon = (String, String, Option<String>, String);
+
+/// One side, with lazily built lookups and per-object caches.
+pub(crate) struct SideData<'a> {
+    pub side: &'a Side,
+    pub staging_side: bool,
+    mapping: &'a NameMapping,
+    manifests: Vec<OnceLock<Arc<Value>>>,
+    cel: Vec<OnceLock<Cel>>,
+    index: OnceLock<Index>,
+}
+
+#[derive(Default)]
+struct Index {
+    by_key: HashMap<Canon, usize>,
+    /// ConfigMap/Secret → (workload, key referenced or none).
+    refs_to: HashMap<Canon, Vec<(usize, Option<String>)>>,
+    /// Workload → HPAs/PDBs/Services targeting it.
+    targeted_by: HashMap<Canon, Vec<usize>>,
+    /// (namespace, app) → workloads.
+    apps: HashMap<(Option<String>, String), Vec<usize>>,
+    /// Namespace → workloads.
+    workloads_in: HashMap<Option<String>, Vec<usize>>,
+}
+
+fn is_workload(o: &Object) -> bool {
+    workload::pod_spec_path(&o.key.group, &o.key.kind).is_some()
+}
+
+impl<'a> SideData<'a> {
+    pub fn new(side: &'a Side, staging_side: bool, mapping: &'a NameMapping) -> Self {
+        let n = side.objects.len();
+        SideData {
+            side,
+            staging_side,
+            mapping,
+            manifests: (0..n).map(|_| OnceLock::new()).collect(),
+            cel: (0..n).map(|_| OnceLock::new()).collect(),
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The object's Kubernetes-shaped form, secrets scrubbed.
+    pub fn manifest(&self, i: usize) -> Arc<Value> {
+        self.manifests[i]
+            .get_or_init(|| Arc::new(scrub_value(&self.side.objects[i].to_manifest())))
+            .clone()
+    }
+
+    /// The same, as a CEL value.
+    pub fn cel(&self, i: usize) -> Cel {
+        self.cel[i]
+            .get_or_init(|| to_cel(&self.manifest(i)))
+            .clone()
+    }
+
+    /// The canonical identity of a key as seen from the side it was read on.
+    pub fn canon_key(&self, k: &ObjectKey, staging_side: bool) -> Canon {
+        let base = if k.group.is_empty() && matches!(k.kind.as_str(), "ConfigMap" | "Secret") {
+            strip_hash_suffix(&k.name)
+        } else {
+            &k.name
+        };
+        (
+            k.group.clone(),
+            k.kind.clone(),
+            k.namespace
+                .as_deref()
+                .map(|ns| self.mapping.canonical_namespace(ns, staging_side)),
+            self.mapping.tokens.strip(base, staging_side),
+        )
+    }
+
+    fn app_ids(&self, o: &Object, staging_side: bool) -> Vec<(Option<String>, String)> {
+        let ns = o
+            .key
+            .namespace
+            .as_deref()
+            .map(|n| self.mapping.canonical_namespace(n, staging_side));
+        let mut ids = vec![(
+            ns.clone(),
+            self.mapping.tokens.strip(&o.key.name, staging_side),
+        )];
+        for label in ["app.kubernetes.io/name", "app"] {
+            if let Some(v) = o.label(label) {
+                ids.push((ns.clone(), self.mapping.tokens.strip(v, staging_side)));
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let mut ix = Index::default();
+            for (i, o) in self.side.objects.iter().enumerate() {
+                let k = self.canon_key(&o.key, self.staging_side);
+                ix.by_key.entry(k.clone()).or_insert(i);
+                if is_workload(o) {
+                    ix.workloads_in.entry(k.2.clone()).or_default().push(i);
+                    for id in self.app_ids(o, self.staging_side) {
+                        ix.apps.entry(id).or_default().push(i);
+                    }
+                    for r in refs(o) {
+                        ix.refs_to
+                            .entry(self.ref_key(o, &r))
+                            .or_default()
+                            .push((i, r.key.clone()));
+                    }
+                }
+            }
+            let mut targeted_by: HashMap<Canon, Vec<usize>> = HashMap::new();
+            for (i, o) in self.side.objects.iter().enumerate() {
+                for t in self.targets_of(o, self.staging_side, &ix) {
+                    let k = self.canon_key(&self.side.objects[t].key, self.staging_side);
+                    targeted_by.entry(k).or_default().push(i);
+                }
+            }
+            ix.targeted_by = targeted_by;
+            ix
+        })
+    }
+
+    fn ref_key(&self, o: &Object, r: &ConfigRef) -> Canon {
+        let k = ObjectKey {
+            group: String::new(),
+            kind: r.kind.to_string(),
+            namespace: o.key.namespace.clone(),
+            name: r.name.clone(),
+        };
+        self.canon_key(&k, self.staging_side)
+    }
+
+    /// Workloads on this side that `o` (read on `from_staging`'s side) targets.
+    fn targets_of(&self, o: &Object, from_staging: bool, ix: &Index) -> Vec<usize> {
+        if o.key.kind == "HorizontalPodAutoscaler" {
+            return workload::scale_target(o)
+                .map(|t| self.canon_key(&t, from_staging))
+                .and_then(|k| ix.by_key.get(&k).copied())
+                .into_iter()
+                .collect();
+        }
+        let selector = match (o.key.group.as_str(), o.key.kind.as_str()) {
+            ("policy", "PodDisruptionBudget") => o.get("spec.selector"),
+            ("", "Service") => o.get("spec.selector"),
+            _ => None,
+        };
+        let Some(selector) = selector else {
+            return Vec::new();
+        };
+        let ns = self.canon_key(&o.key, from_staging).2;
+        let mut out: Vec<usize> = ix
+            .workloads_in
+            .get(&ns)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&w| {
+                let wo = &self.side.objects[w];
+                workload::template_labels(&wo.key, &wo.body)
+                    .is_some_and(|labels| workload::selector_matches(selector, labels))
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The related objects of `o` (read on `from_staging`'s side) as found on this side.
+    pub fn related(&self, o: &Object, from_staging: bool, here: Option<usize>) -> Related {
+        let ix = self.index();
+        let key = self.canon_key(&o.key, from_staging);
+        let mut r = Related::default();
+        // What this side's object (or, if absent, the other side's definition) references.
+        let me = here.map(|i| &self.side.objects[i]);
+        let (def, def_side) = match me {
+            Some(m) => (m, self.staging_side),
+            None => (o, from_staging),
+        };
+        if is_workload(def) {
+            for cr in refs(def) {
+                let rk = self.ref_key(def, &cr);
+                match ix.by_key.get(&rk) {
+                    Some(&t) => {
+                        r.references.push(t);
+                        if let Some(k) = &cr.key
+                            && !cr.optional
+                            && !has_key(&self.side.objects[t], k)
+                        {
+                            r.missing.push(missing_ref(&cr));
+                        }
+                    }
+                    None if !cr.optional => r.missing.push(missing_ref(&cr)),
+                    None => {}
+                }
+            }
+        }
+        let mut keys = BTreeSet::new();
+        for (w, k) in ix.refs_to.get(&key).into_iter().flatten() {
+            r.referenced_by.push(*w);
+            keys.extend(k.clone());
+        }
+        r.keys = keys.into_iter().collect();
+        r.targets = self.targets_of(def, def_side, ix);
+        r.targeted_by = ix.targeted_by.get(&key).cloned().unwrap_or_default();
+        if is_workload(o) {
+            r.same_app = self
+                .app_ids(o, from_staging)
+                .iter()
+                .flat_map(|id| ix.apps.get(id).into_iter().flatten())
+                .copied()
+                .filter(|&i| {
+                    let k = &self.side.objects[i].key;
+                    (k.group.as_str(), k.kind.as_str())
+                        != (o.key.group.as_str(), o.key.kind.as_str())
+                })
+                .collect();
+        }
+        for list in [
+            &mut r.references,
+            &mut r.referenced_by,
+            &mut r.targets,
+            &mut r.targeted_by,
+            &mut r.same_app,
+        ] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        r.missing.sort_by_key(|m| m.to_string());
+        r.missing.dedup();
+        r
+    }
+
+    /// The related objects as CEL (objects are this side's cached CEL manifests).
+    pub fn related_cel(&self, r: &Related) -> Cel {
+        let list = |idx: &[usize]| Cel::List(Arc::new(idx.iter().map(|&i| self.cel(i)).collect()));
+        map(vec![
+            ("references", list(&r.references)),
+            (
+                "missingReferences",
+                to_cel(&Value::Array(r.missing.clone())),
+            ),
+            ("referencedBy", list(&r.referenced_by)),
+            ("referencedKeys", to_cel(&serde_json::json!(r.keys))),
+            ("targets", list(&r.targets)),
+            ("targetedBy", list(&r.targeted_by)),
+            ("sameApp", list(&r.same_app)),
+        ])
+    }
+
+    /// The related objects as JSON (for templates).
+    pub fn related_json(&self, r: &Related) -> Value {
+        let list = |idx: &[usize]| {
+            Value::Array(idx.iter().map(|&i| (*self.manifest(i)).clone()).collect())
+        };
+        serde_json::json!({
+            "references": list(&r.references),
+            "missingReferences": r.missing,
+            "referencedBy": list(&r.referenced_by),
+            "referencedKeys": r.keys,
+            "targets": list(&r.targets),
+            "targetedBy": list(&r.targeted_by),
+            "sameApp": list(&r.same_app),
+        })
+    }
+}
+
+/// Objects related to one object on one side (indexes into the side's objects).
+#[derive(Debug, Default)]
+pub(crate) struct Related {
+    references: Vec<usize>,
+    missing: Vec<Value>,
+    referenced_by: Vec<usize>,
+    keys: Vec<String>,
+    targets: Vec<usize>,
+    targeted_by: Vec<usize>,
+    same_app: Vec<usize>,
+}
+
+fn refs(o: &Object) -> Vec<ConfigRef> {
+    workload::pod_spec(&o.key, &o.body)
+        .map(workload::config_refs)
+        .unwrap_or_default()
+}
+
+fn has_key(o: &Object, key: &str) -> bool {
+    ["data", "stringData", "binaryData"]
+        .iter()
+        .any(|f| o.body.get(*f).and_then(|d| d.get(key)).is_some())
+}
+
+fn missing_ref(r: &ConfigRef) -> Value {
+    serde_json::json!({"kind": r.kind, "name": r.name, "key": r.key})
+}

@@ -1,0 +1,240 @@
+//! Waivers: findings accepted on purpose, by rule id, finding id and/or object and path, each
+//! with an owner, a reason and a UTC expiry date. Expired waivers no longer apply; they and the
+//! waivers that matched nothing are listed in the report.
+
+use super::keys::Shape;
+use super::load::{Problems, parse_checked};
+use super::pattern::{PathPattern, parse_path};
+use crate::error::Error;
+use crate::model::{Finding, Verdict, WaiverEntry, WaiverRef, WaiverSummary};
+use globset::GlobMatcher;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use time::Date;
+use time::macros::format_description;
+
+const WAIVER_SHAPE: Shape = Shape::Map(&[
+    ("rule", Shape::Any),
+    ("finding", Shape::Any),
+    ("object", Shape::Any),
+    ("path", Shape::Any),
+    ("reason", Shape::Any),
+    ("owner", Shape::Any),
+    ("expires", Shape::Any),
+]);
+const FILE_SHAPE: Shape = Shape::Map(&[("waivers", Shape::List(&WAIVER_SHAPE))]);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    waivers: Vec<Spanned<RawWaiver>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    rule: Option<String>,
+    finding: Option<String>,
+    object: Option<String>,
+    path: Option<String>,
+    reason: Option<String>,
+    owner: Option<String>,
+    expires: Option<String>,
+}
+
+/// One validated waiver.
+#[derive(Debug, Clone)]
+pub struct Waiver {
+    entry: WaiverEntry,
+    object: Option<GlobMatcher>,
+    path: Option<PathPattern>,
+    expires: Date,
+}
+
+/// A waivers file, validated.
+#[derive(Debug, Clone, Default)]
+pub struct Waivers {
+    list: Vec<Waiver>,
+}
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Option<Date> {
+    Date::parse(s.trim(), format_description!("[year]-[month]-[day]")).ok()
+}
+
+impl Waivers {
+    /// Reads and validates a waivers file: every error at once, with line and field.
+    pub fn load(path: &std::path::Path) -> Result<Waivers, Error> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::file(&file, format!("cannot read: {e}")))?;
+        Self::parse(&file, &text)
+    }
+
+    /// Validates the text of a waivers file.
+    pub fn parse(file: &str, text: &str) -> Result<Waivers, Error> {
+        let mut p = Problems::new(file);
+        let raw = parse_checked::<RawFile>(text, &FILE_SHAPE, &mut p);
+        let mut list = Vec::new();
+        for (i, w) in raw
+            .map(|r| r.waivers)
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
+            let line = w.referenced.line();
+            let w = w.value;
+            let field = |f: &str| format!("waivers[{i}].{f}");
+            if w.rule.is_none() && w.finding.is_none() && w.object.is_none() && w.path.is_none() {
+                p.at(
+                    line,
+                    &format!("waivers[{i}]"),
+                    "needs a selector: rule, finding, object and/or path",
+                );
+            }
+            let mut text_of = |f: &str, v: &Option<String>| match v.as_deref().map(str::trim) {
+                Some(t) if !t.is_empty() => t.to_string(),
+                _ => {
+                    p.at(line, &field(f), "is required");
+                    String::new()
+                }
+            };
+            let owner = text_of("owner", &w.owner);
+            let reason = text_of("reason", &w.reason);
+            let expires_text = text_of("expires", &w.expires);
+            let expires = parse_date(&expires_text);
+            if expires.is_none() && !expires_text.is_empty() {
+                p.at(
+                    line,
+                    &field("expires"),
+                    format!("`{expires_text}` is not a date (YYYY-MM-DD, UTC)"),
+                );
+            }
+            let object = w.object.as_deref().and_then(|o| {
+                globset::GlobBuilder::new(o)
+                    .literal_separator(false)
+                    .build()
+                    .map(|g| g.compile_matcher())
+                    .map_err(|e| {
+                        p.at(
+                            line,
+                            &field("object"),
+                            format!("bad glob `{o}`: {}", e.kind()),
+                        )
+                    })
+                    .ok()
+            });
+            let path = w.path.as_deref().and_then(|t| {
+                PathPattern::parse(t)
+                    .map_err(|e| p.at(line, &field("path"), format!("`{t}`: {e}")))
+                    .ok()
+            });
+            if let Some(expires) = expires {
+                list.push(Waiver {
+                    entry: WaiverEntry {
+                        source: format!("{file}:{line}"),
+                        rule: w.rule,
+                        finding: w.finding,
+                        object: w.object,
+                        path: w.path,
+                        owner,
+                        reason,
+                        expires: expires_text,
+                    },
+                    object,
+                    path,
+                    expires,
+                });
+            }
+        }
+        if p.errors.is_empty() {
+            Ok(Waivers { list })
+        } else {
+            Err(Error::Many(p.errors))
+        }
+    }
+
+    /// Number of waivers.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// True when the file held none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Applies the waivers valid `today` to the findings (noise is never waived); reports the
+    /// expired ones and the valid ones that matched nothing.
+    pub fn apply(&self, findings: &mut [Finding], today: Date) -> WaiverSummary {
+        let mut summary = WaiverSummary::default();
+        for w in &self.list {
+            if w.expires < today {
+                summary.expired.push(w.entry.clone());
+                continue;
+            }
+            let mut hit = false;
+            for f in findings.iter_mut() {
+                if matches!(f.verdict, Verdict::Noise) || !w.selects(f) {
+                    continue;
+                }
+                hit = true;
+                if f.verdict != Verdict::Waived {
+                    f.waived_verdict = Some(f.verdict);
+                    f.verdict = Verdict::Waived;
+                    f.waiver = Some(WaiverRef {
+                        owner: w.entry.owner.clone(),
+                        reason: w.entry.reason.clone(),
+                        expires: w.entry.expires.clone(),
+                    });
+                }
+            }
+            if !hit {
+                summary.unmatched.push(w.entry.clone());
+            }
+        }
+        summary.expired.sort();
+        summary.unmatched.sort();
+        summary
+    }
+}
+
+impl Waiver {
+    fn selects(&self, f: &Finding) -> bool {
+        let e = &self.entry;
+        if e.rule.as_ref().is_some_and(|r| f.rule.as_ref() != Some(r)) {
+            return false;
+        }
+        if e.finding.as_ref().is_some_and(|id| *id != f.id) {
+            return false;
+        }
+        if let Some(g) = &self.object {
+            let shown = |k: &crate::model::ObjectKey| k.to_string();
+            let ok = match (&f.object, &f.staging_object) {
+                (None, _) => g.is_match("cluster"),
+                (Some(k), s) => {
+                    g.is_match(shown(k)) || s.as_ref().is_some_and(|s| g.is_match(shown(s)))
+                }
+            };
+            if !ok {
+                return false;
+            }
+        }
+        if let Some(p) = &self.path {
+            let segs = f.path.as_deref().and_then(|p| parse_path(p).ok());
+            if !segs.is_some_and(|s| p.matches(&s)) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Today (UTC) as a date, honouring `CHECKRIDE_NOW` (RFC 3339 or `YYYY-MM-DD`) for tests.
+pub fn today() -> Date {
+    let now = crate::now_rfc3339();
+    now.get(..10)
+        .and_then(parse_date)
+        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date())
+}
