@@ -10,6 +10,7 @@ pub mod model;
 pub mod normalize;
 pub mod report;
 pub mod rules;
+pub mod serve;
 
 pub use error::{Error, Result};
 
@@ -25,7 +26,13 @@ pub fn compare(staging: &Side, prod: &Side, mapping: &diff::pair::NameMapping) -
 /// The documented exit code of a finished comparison: 3 coverage incomplete, 1 findings at or
 /// above `fail_on`, 0 otherwise. (2, bad input, never gets this far.)
 pub fn exit_code(report: &Report, fail_on: FailOn) -> i32 {
-    if !report.coverage.complete {
+    exit_code_for(report, fail_on, false)
+}
+
+/// [`exit_code`], where `allow_partial` (`--allow-partial`) lets incomplete coverage pass to
+/// the findings check (the gaps are still reported).
+pub fn exit_code_for(report: &Report, fail_on: FailOn, allow_partial: bool) -> i32 {
+    if !report.coverage.complete && !allow_partial {
         3
     } else if report.fails(fail_on) {
         1
