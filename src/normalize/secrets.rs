@@ -191,6 +191,9 @@ pub fn redact_inline(fp: &Fingerprinter, s: &str) -> Option<String> {
     }
     let out = re.replace_all(s, |c: &regex::Captures| {
         if let (Some(head), Some(pass)) = (c.name("url"), c.name("urlpass")) {
+            if pass.as_str().starts_with(TOKEN_OPEN) {
+                return c[0].to_string(); // already redacted: normalizing twice changes nothing
+            }
             format!("{}{}@", head.as_str(), fp.token(pass.as_str().as_bytes()))
         } else {
             fp.token(c.get(0).map_or("", |m| m.as_str()).as_bytes())
@@ -374,6 +377,7 @@ mod tests {
         assert!(r.starts_with("postgres://app:‹redacted:"), "{r}");
         assert!(r.ends_with("@db:5432/app"));
         assert!(!r.contains("CANARY"));
+        assert_eq!(redact_inline(&fp, &r).as_deref(), Some(r.as_str()), "idempotent");
         assert!(redact_inline(&fp, "AKIACANARY1234567890").is_some());
         assert!(redact_inline(&fp, "sk_live_CANARYabcdef123456").is_some());
         assert!(redact_inline(&fp, "http://payments:8080/v1").is_none());

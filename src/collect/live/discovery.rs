@@ -21,7 +21,7 @@ pub(crate) struct Discovered {
     pub resources: Vec<ApiResource>,
     /// Groups or group versions that could not be read.
     pub gaps: Vec<Gap>,
-    /// True when the server answered with aggregated discovery.
+    /// True when the server answered both roots with aggregated discovery.
     pub aggregated: bool,
 }
 
@@ -101,22 +101,29 @@ pub(crate) async fn discover(
     };
     let mut docs = Vec::new();
     let mut gaps = Vec::new();
-    let aggregated = is_aggregated(&core.content_type) && is_aggregated(&groups.content_type);
-    if aggregated {
-        for body in [&core.body, &groups.body] {
-            let list: APIGroupDiscoveryList =
-                serde_json::from_slice(body).map_err(|e| bad("aggregated", e))?;
-            from_aggregated(list, &mut docs, &mut gaps);
-        }
+    // Each root answers in its own form (a server may aggregate `/apis` only).
+    let mut wanted: Vec<(String, String, String)> = Vec::new();
+    let core_aggregated = is_aggregated(&core.content_type);
+    if core_aggregated {
+        let list: APIGroupDiscoveryList =
+            serde_json::from_slice(&core.body).map_err(|e| bad("/api", e))?;
+        from_aggregated(list, &mut docs, &mut gaps);
     } else {
         let core: CoreVersions = serde_json::from_slice(&core.body).map_err(|e| bad("/api", e))?;
+        wanted.extend(
+            core.versions
+                .iter()
+                .map(|v| (String::new(), v.clone(), format!("/api/{v}"))),
+        );
+    }
+    let groups_aggregated = is_aggregated(&groups.content_type);
+    if groups_aggregated {
+        let list: APIGroupDiscoveryList =
+            serde_json::from_slice(&groups.body).map_err(|e| bad("/apis", e))?;
+        from_aggregated(list, &mut docs, &mut gaps);
+    } else {
         let groups: GroupList =
             serde_json::from_slice(&groups.body).map_err(|e| bad("/apis", e))?;
-        let mut wanted: Vec<(String, String, String)> = core
-            .versions
-            .iter()
-            .map(|v| (String::new(), v.clone(), format!("/api/{v}")))
-            .collect();
         for g in &groups.groups {
             for v in ordered_versions(g) {
                 let gv = if v.group_version.is_empty() {
@@ -127,21 +134,22 @@ pub(crate) async fn discover(
                 wanted.push((g.name.clone(), v.version.clone(), format!("/apis/{gv}")));
             }
         }
-        let fetched: Vec<_> = futures::stream::iter(wanted)
-            .map(|(group, version, path)| async move {
-                let r = f.get(&path, "application/json").await;
-                (group, version, r)
-            })
-            .buffered(concurrency.max(1))
-            .collect()
-            .await;
-        for (group, version, r) in fetched {
-            match r.and_then(|got| parse_version_doc(&got.body)) {
-                Ok(list) => docs.push(listable(&group, &version, list)),
-                Err(e) => gaps.push(group_gap(&group, &version, &e.reason())),
-            }
+    }
+    let fetched: Vec<_> = futures::stream::iter(wanted)
+        .map(|(group, version, path)| async move {
+            let r = f.get(&path, "application/json").await;
+            (group, version, r)
+        })
+        .buffered(concurrency.max(1))
+        .collect()
+        .await;
+    for (group, version, r) in fetched {
+        match r.and_then(|got| parse_version_doc(&got.body)) {
+            Ok(list) => docs.push(listable(&group, &version, list)),
+            Err(e) => gaps.push(group_gap(&group, &version, &e.reason())),
         }
     }
+    let aggregated = core_aggregated && groups_aggregated;
     Ok(Discovered {
         resources: choose(docs),
         gaps,
