@@ -18,9 +18,27 @@ use model::{FailOn, Report, Side};
 
 /// Compares two loaded sides: pair, diff, judge.
 pub fn compare(staging: &Side, prod: &Side, mapping: &diff::pair::NameMapping) -> Report {
-    let diff = diff::diff_sides(staging, prod, mapping);
+    let mut diff = diff::diff_sides(staging, prod, mapping);
+    diff.differences
+        .retain(|d| !absent_because_unread(d, staging, prod));
     let findings = diff.differences.iter().map(rules::unclassified).collect();
     rules::assemble(staging, prod, &diff, findings)
+}
+
+/// True for an object reported missing on a side that could not read its kind there: it was
+/// not seen, not found absent (the coverage gap is reported instead).
+fn absent_because_unread(d: &diff::Difference, staging: &Side, prod: &Side) -> bool {
+    let unread_side = match d.change {
+        model::Change::OnlyInStaging => prod,
+        model::Change::OnlyInProd => staging,
+        model::Change::Changed => return false,
+    };
+    let Some(key) = &d.object else { return false };
+    unread_side.coverage.gaps.iter().any(|g| {
+        g.group == key.group
+            && (g.kind == "*" || g.kind == key.kind)
+            && (g.namespace.is_none() || g.namespace == key.namespace)
+    })
 }
 
 /// The documented exit code of a finished comparison: 3 coverage incomplete, 1 findings at or
