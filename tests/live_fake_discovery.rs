@@ -53,7 +53,13 @@ fn kinds(snapshot: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|o| format!("{} {}", o["kind"].as_str().unwrap(), o["metadata"]["name"].as_str().unwrap()))
+        .map(|o| {
+            format!(
+                "{} {}",
+                o["kind"].as_str().unwrap(),
+                o["metadata"]["name"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
@@ -75,35 +81,76 @@ fn collects_from_real_discovery_and_never_leaks_the_canary() {
     let snap = out.json();
     let mut sorted = kinds(&snap);
     sorted.sort();
-    assert_eq!(sorted, ["ConfigMap settings", "Deployment api", "Namespace shop", "Secret db"]);
+    assert_eq!(
+        sorted,
+        [
+            "ConfigMap settings",
+            "Deployment api",
+            "Namespace shop",
+            "Secret db"
+        ]
+    );
     assert_eq!(snap["coverage"], json!({"complete": true, "gaps": []}));
     assert_eq!(snap["ignored"], json!({"owned by a controller": 1}));
     assert_eq!(snap["facts"]["serverVersion"]["gitVersion"], "v1.33.1");
     assert_eq!(snap["facts"]["nodes"][0]["instanceType"], "m6i.large");
     assert_eq!(snap["facts"]["nodes"][0]["allocatable"]["memory"], "7Gi");
-    let deploy = snap["objects"].as_array().unwrap().iter().find(|o| o["kind"] == "Deployment").unwrap();
+    let deploy = snap["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["kind"] == "Deployment")
+        .unwrap();
     assert!(deploy["metadata"].get("uid").is_none() && deploy.get("status").is_none());
     assert_eq!(deploy["apiVersion"], "apps/v1");
     let resources = snap["apiResources"].as_array().unwrap();
     let served = |g: &str, v: &str, k: &str| {
-        resources.iter().any(|r| r["group"] == g && r["version"] == v && r["kind"] == k)
+        resources
+            .iter()
+            .any(|r| r["group"] == g && r["version"] == v && r["kind"] == k)
     };
-    assert!(served("scheduling.k8s.io", "v1beta1", "Workload"), "a kind only v1beta1 serves");
+    assert!(
+        served("scheduling.k8s.io", "v1beta1", "Workload"),
+        "a kind only v1beta1 serves"
+    );
     assert!(served("resource.k8s.io", "v1", "ResourceClaim"));
     assert!(!served("", "v1", "Binding"), "not listable");
     let requests = server.requests.lock().unwrap().clone();
-    assert!(requests.iter().any(|(p, _)| p.starts_with("/api/v1/secrets?limit=")));
-    assert!(!requests.iter().any(|(p, _)| p.starts_with("/api/v1/events")), "events are excluded by default");
+    assert!(
+        requests
+            .iter()
+            .any(|(p, _)| p.starts_with("/api/v1/secrets?limit="))
+    );
+    assert!(
+        !requests
+            .iter()
+            .any(|(p, _)| p.starts_with("/api/v1/events")),
+        "events are excluded by default"
+    );
 
     let text = serde_json::to_string(&snap).unwrap();
-    assert!(!text.contains(CANARY) && !text.contains(&b64(CANARY)), "canary in the snapshot");
+    assert!(
+        !text.contains(CANARY) && !text.contains(&b64(CANARY)),
+        "canary in the snapshot"
+    );
     assert!(!out.stderr.contains(CANARY), "canary in the -v log");
-    assert!(out.stderr.contains("GET /api/v1/secrets?limit=500 -> 200"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("GET /api/v1/secrets?limit=500 -> 200"),
+        "{}",
+        out.stderr
+    );
 
     for format in ["table", "json"] {
         let kc_arg = kc.to_str().unwrap();
         let report = checkride(&[
-            "compare", "context:real", "context:also", "--kubeconfig", kc_arg, "-o", format, "-v",
+            "compare",
+            "context:real",
+            "context:also",
+            "--kubeconfig",
+            kc_arg,
+            "-o",
+            format,
+            "-v",
         ]);
         assert_eq!(report.code, 0, "{}", report.stderr);
         assert!(!report.stdout.contains(CANARY) && !report.stderr.contains(CANARY));
@@ -131,11 +178,22 @@ fn per_group_documents_that_disagree_become_gaps() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| format!("{} {} {}", g["group"].as_str().unwrap(), g["kind"].as_str().unwrap(), g["reason"].as_str().unwrap()))
+        .map(|g| {
+            format!(
+                "{} {} {}",
+                g["group"].as_str().unwrap(),
+                g["kind"].as_str().unwrap(),
+                g["reason"].as_str().unwrap()
+            )
+        })
         .collect();
     insta::assert_json_snapshot!("legacy_discovery_gaps", gaps);
     let resources = snap["apiResources"].as_array().unwrap();
-    assert!(resources.iter().any(|r| r["group"] == "resource.k8s.io" && r["version"] == "v1"));
+    assert!(
+        resources
+            .iter()
+            .any(|r| r["group"] == "resource.k8s.io" && r["version"] == "v1")
+    );
     assert_eq!(snap["objects"].as_array().unwrap().len(), 4);
 
     let partial = snapshot_context(&kc, "legacy", &["--quiet", "--allow-partial"]);

@@ -36,14 +36,26 @@ fn gaps(snapshot: &Value) -> Vec<String> {
 #[test]
 fn forbidden_secrets_are_a_named_gap() {
     let dir = tempfile::tempdir().unwrap();
-    let staging = Server::start(&snap(dir.path(), "secrets-canary", "staging"), &["--with-fingerprints"]);
+    let staging = Server::start(
+        &snap(dir.path(), "secrets-canary", "staging"),
+        &["--with-fingerprints"],
+    );
     let prod = Server::start(
         &snap(dir.path(), "secrets-canary", "prod"),
         &["--with-fingerprints", "--forbid", "secrets"],
     );
-    let kc = kubeconfig(dir.path(), &[("staging", &staging.url), ("prod", &prod.url)]);
+    let kc = kubeconfig(
+        dir.path(),
+        &[("staging", &staging.url), ("prod", &prod.url)],
+    );
     let kc = kc.to_str().unwrap();
-    let args = ["compare", "context:staging", "context:prod", "--kubeconfig", kc];
+    let args = [
+        "compare",
+        "context:staging",
+        "context:prod",
+        "--kubeconfig",
+        kc,
+    ];
 
     let table = checkride(&args);
     assert_eq!(table.code, 3, "{}", table.stderr);
@@ -59,7 +71,10 @@ fn forbidden_secrets_are_a_named_gap() {
                 "reason": "403 Forbidden: secrets is forbidden: User \"system:anonymous\" cannot list resource \"secrets\" in API group \"\" at the cluster scope"}])
     );
     let findings = report["findings"].as_array().unwrap();
-    assert!(!findings.iter().any(|f| f["object"]["kind"] == "Secret"), "no finding on unread Secrets");
+    assert!(
+        !findings.iter().any(|f| f["object"]["kind"] == "Secret"),
+        "no finding on unread Secrets"
+    );
 
     let partial = checkride(&[&args[..], &["--allow-partial"]].concat());
     assert!(partial.code == 0 || partial.code == 1, "{}", partial.stderr);
@@ -78,10 +93,18 @@ fn unavailable_group_leaves_the_rest_collected() {
         .into_iter()
         .filter(|i| !i.starts_with("monitoring.coreos.com/"))
         .collect();
-    assert!(identities(&all).iter().any(|i| i.starts_with("monitoring.coreos.com/")));
+    assert!(
+        identities(&all)
+            .iter()
+            .any(|i| i.starts_with("monitoring.coreos.com/"))
+    );
 
     for (mode, extra, reason) in [
-        ("aggregated", vec![], "discovery of monitoring.coreos.com/v1 failed: stale (the API service behind it is unavailable)"),
+        (
+            "aggregated",
+            vec![],
+            "discovery of monitoring.coreos.com/v1 failed: stale (the API service behind it is unavailable)",
+        ),
         (
             "classic",
             vec!["--no-aggregated-discovery"],
@@ -95,7 +118,11 @@ fn unavailable_group_leaves_the_rest_collected() {
         let out = snapshot_context(&kc, "broken", &[]);
         assert_eq!(out.code, 3, "{mode}: {}", out.stderr);
         let s = out.json();
-        assert_eq!(gaps(&s), vec![format!("monitoring.coreos.com/*: {reason}")], "{mode}");
+        assert_eq!(
+            gaps(&s),
+            vec![format!("monitoring.coreos.com/*: {reason}")],
+            "{mode}"
+        );
         assert_eq!(identities(&s), expected, "{mode}");
     }
 }
@@ -109,10 +136,25 @@ fn bursts_of_429_and_500_are_retried() {
     let calm = Server::start(&a, &["--with-fingerprints"]);
     let flaky = Server::start(
         &a,
-        &["--with-fingerprints", "--error-burst", "429=1", "--error-burst", "500=1", "--retry-after", "1"],
+        &[
+            "--with-fingerprints",
+            "--error-burst",
+            "429=1",
+            "--error-burst",
+            "500=1",
+            "--retry-after",
+            "1",
+        ],
     );
     let kc = kubeconfig(dir.path(), &[("calm", &calm.url), ("flaky", &flaky.url)]);
-    let narrow = ["--exclude-kinds", "*", "--include-kinds", "deployments,configmaps,hpa", "--concurrency", "32"];
+    let narrow = [
+        "--exclude-kinds",
+        "*",
+        "--include-kinds",
+        "deployments,configmaps,hpa",
+        "--concurrency",
+        "32",
+    ];
     let expected = snapshot_context(&kc, "calm", &narrow);
     let mut flags = narrow.to_vec();
     flags.push("-v");
@@ -122,9 +164,22 @@ fn bursts_of_429_and_500_are_retried() {
     assert_eq!(got["objects"], e["objects"]);
     assert_eq!(got["coverage"]["complete"], true);
     assert_eq!(got["coverage"], e["coverage"]);
-    assert!(out.stderr.contains("GET /apis/apps/v1/deployments?limit=500 -> 429 Too Many Requests"), "{}", out.stderr);
-    assert!(out.stderr.contains("in 1s (Retry-After; attempt 2 of 5)"), "{}", out.stderr);
-    assert!(out.stderr.contains("(backoff; attempt 3 of 5)"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("GET /apis/apps/v1/deployments?limit=500 -> 429 Too Many Requests"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("in 1s (Retry-After; attempt 2 of 5)"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("(backoff; attempt 3 of 5)"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// Expired continue tokens (410) restart the list from the top and it completes; a token that
@@ -138,7 +193,11 @@ fn expired_continue_tokens_restart_the_list() {
     let always = Server::start(&a, &["--with-fingerprints", "--expire-continue", "1000000"]);
     let kc = kubeconfig(
         dir.path(),
-        &[("calm", &calm.url), ("expiring", &expiring.url), ("always", &always.url)],
+        &[
+            ("calm", &calm.url),
+            ("expiring", &expiring.url),
+            ("always", &always.url),
+        ],
     );
     let pages = ["--page-size", "1", "--concurrency", "1", "-v"];
     let expected = snapshot_context(&kc, "calm", &pages).json();
@@ -146,7 +205,12 @@ fn expired_continue_tokens_restart_the_list() {
     let out = snapshot_context(&kc, "expiring", &pages);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.json()["objects"], expected["objects"]);
-    assert_eq!(out.stderr.matches("continue token expired (410); restarting the list").count(), 2);
+    assert_eq!(
+        out.stderr
+            .matches("continue token expired (410); restarting the list")
+            .count(),
+        2
+    );
 
     let out = snapshot_context(&kc, "always", &pages);
     assert_eq!(out.code, 3, "{}", out.stderr);

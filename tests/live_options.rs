@@ -3,7 +3,9 @@
 
 mod live_support;
 
-use live_support::{Server, checkride, identities, kubeconfig, scenario, snapshot_context, snapshot_to};
+use live_support::{
+    Server, checkride, identities, kubeconfig, scenario, snapshot_context, snapshot_to,
+};
 use serde_json::Value;
 
 fn secrets(snapshot: &Value) -> Vec<&Value> {
@@ -30,19 +32,34 @@ fn connection_problems_exit_2() {
     assert_eq!((out.code, out.stdout.as_str()), (2, ""));
     assert_eq!(
         out.stderr.trim(),
-        format!("checkride: error: context:gone: The connection to the server 127.0.0.1:{port} was refused - did you specify the right host or port?")
+        format!(
+            "checkride: error: context:gone: The connection to the server 127.0.0.1:{port} was refused - did you specify the right host or port?"
+        )
     );
 
     let out = snapshot_context(&kc, "nope", &[]);
     assert_eq!(out.code, 2);
-    assert_eq!(out.stderr.trim(), "checkride: error: context:nope: context \"nope\" does not exist");
+    assert_eq!(
+        out.stderr.trim(),
+        "checkride: error: context:nope: context \"nope\" does not exist"
+    );
 
     let missing = dir.path().join("no-such-kubeconfig");
     let out = snapshot_context(&missing, "prod", &[]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("cannot read kubeconfig") && out.stderr.contains("no such file"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cannot read kubeconfig") && out.stderr.contains("no such file"),
+        "{}",
+        out.stderr
+    );
 
-    let out = checkride(&["compare", "context:gone", scenario("demo").join("prod").to_str().unwrap(), "--kubeconfig", kc.to_str().unwrap()]);
+    let out = checkride(&[
+        "compare",
+        "context:gone",
+        scenario("demo").join("prod").to_str().unwrap(),
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+    ]);
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
 
@@ -56,7 +73,13 @@ fn secrets_modes() {
     let kc = kubeconfig(dir.path(), &[("prod", &server.url)]);
 
     let fp = snapshot_context(&kc, "prod", &[]).json();
-    let token = secrets(&fp)[0]["data"].as_object().unwrap().values().next().unwrap().clone();
+    let token = secrets(&fp)[0]["data"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap()
+        .clone();
     assert!(token.as_str().unwrap().starts_with("‹redacted:"), "{token}");
 
     let keys = snapshot_context(&kc, "prod", &["--secrets", "keys"]).json();
@@ -67,7 +90,12 @@ fn secrets_modes() {
             assert_eq!(v, "‹redacted›");
         }
     }
-    assert!(keys["coverage"]["assumptions"][0].as_str().unwrap().contains("--secrets keys"));
+    assert!(
+        keys["coverage"]["assumptions"][0]
+            .as_str()
+            .unwrap()
+            .contains("--secrets keys")
+    );
 
     let before = server.stop();
     let server = Server::start(&a, &["--with-fingerprints", "-v"]);
@@ -76,10 +104,19 @@ fn secrets_modes() {
     assert_eq!(skip.code, 0, "{}", skip.stderr);
     let skip = skip.json();
     assert!(secrets(&skip).is_empty());
-    assert_eq!(skip["coverage"]["assumptions"][0], "Secrets were not read (--secrets skip)");
+    assert_eq!(
+        skip["coverage"]["assumptions"][0],
+        "Secrets were not read (--secrets skip)"
+    );
     let log = server.stop();
-    assert!(before.contains("GET /api/v1/secrets?limit=500 -> 200"), "{before}");
-    assert!(!log.contains("GET /api/v1/secrets"), "skip never asks for Secrets: {log}");
+    assert!(
+        before.contains("GET /api/v1/secrets?limit=500 -> 200"),
+        "{before}"
+    );
+    assert!(
+        !log.contains("GET /api/v1/secrets"),
+        "skip never asks for Secrets: {log}"
+    );
 }
 
 /// `-n` lists namespaced kinds in those namespaces only (Namespace objects too) and says so;
@@ -110,19 +147,54 @@ fn namespaces_and_kind_filters() {
         .cloned()
         .collect();
     assert_eq!(identities(&s), expected);
-    assert_eq!(s["coverage"]["assumptions"][0], format!("only namespaces {first} were read (-n)"));
+    assert_eq!(
+        s["coverage"]["assumptions"][0],
+        format!("only namespaces {first} were read (-n)")
+    );
 
-    let only = snapshot_context(&kc, "prod", &["--exclude-kinds", "*", "--include-kinds", "deploy", "-q"]).json();
+    let only = snapshot_context(
+        &kc,
+        "prod",
+        &["--exclude-kinds", "*", "--include-kinds", "deploy", "-q"],
+    )
+    .json();
     let kinds: std::collections::BTreeSet<String> = identities(&only)
         .iter()
-        .map(|i| i.split(' ').next().unwrap().rsplit('/').next().unwrap().to_string())
+        .map(|i| {
+            i.split(' ')
+                .next()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert!(kinds.contains("Deployment"));
-    assert!(kinds.iter().all(|k| k == "Deployment" || ["CustomResourceDefinition", "ValidatingWebhookConfiguration", "PriorityClass", "Namespace"].contains(&k.as_str())), "{kinds:?}");
+    assert!(
+        kinds.iter().all(|k| k == "Deployment"
+            || [
+                "CustomResourceDefinition",
+                "ValidatingWebhookConfiguration",
+                "PriorityClass",
+                "Namespace"
+            ]
+            .contains(&k.as_str())),
+        "{kinds:?}"
+    );
 
     let warn = snapshot_context(&kc, "prod", &["--include-kinds", "nosuchkind"]);
     assert_eq!(warn.code, 0);
-    assert!(warn.stderr.contains("`nosuchkind` matches no kind the server serves"), "{}", warn.stderr);
-    let bad = snapshot_context(&kc, "prod", &["--include-kinds", "secrets", "--exclude-kinds", "secrets"]);
+    assert!(
+        warn.stderr
+            .contains("`nosuchkind` matches no kind the server serves"),
+        "{}",
+        warn.stderr
+    );
+    let bad = snapshot_context(
+        &kc,
+        "prod",
+        &["--include-kinds", "secrets", "--exclude-kinds", "secrets"],
+    );
     assert_eq!(bad.code, 2);
 }

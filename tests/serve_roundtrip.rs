@@ -31,7 +31,11 @@ fn snapshots_survive_serve_and_collect() {
     for name in scenarios() {
         for side in ["staging", "prod"] {
             let label = format!("{name}-{side}");
-            let a_path = snapshot_to(&scenario(&name).join(side), dir.path(), &format!("{label}-a"));
+            let a_path = snapshot_to(
+                &scenario(&name).join(side),
+                dir.path(),
+                &format!("{label}-a"),
+            );
             let a = read(&a_path);
             let server = Server::start(&a_path, &["--with-fingerprints"]);
             let kc = kubeconfig(dir.path(), &[("rt", &server.url)]);
@@ -46,7 +50,11 @@ fn snapshots_survive_serve_and_collect() {
                 Some(v) => assert_eq!(version, v, "{label}: server version"),
                 None => assert_eq!(version["gitVersion"], "v1.33.0", "{label}: default version"),
             }
-            assert_eq!(b["coverage"], json!({"complete": true, "gaps": []}), "{label}");
+            assert_eq!(
+                b["coverage"],
+                json!({"complete": true, "gaps": []}),
+                "{label}"
+            );
             assert_eq!(b["source"], "context:rt");
 
             let b_path = dir.path().join(format!("{label}-b.json"));
@@ -99,23 +107,50 @@ fn compare_through_serve_equals_compare_of_manifests() {
             with_version(&scenario(&name).join(side), &base.join(side));
         }
         let (s_dir, p_dir) = (base.join("staging"), base.join("prod"));
-        let manifests = checkride(&["compare", s_dir.to_str().unwrap(), p_dir.to_str().unwrap(), "-o", "json"]);
-        assert!(manifests.code == 0 || manifests.code == 1, "{name}: {}", manifests.stderr);
+        let manifests = checkride(&[
+            "compare",
+            s_dir.to_str().unwrap(),
+            p_dir.to_str().unwrap(),
+            "-o",
+            "json",
+        ]);
+        assert!(
+            manifests.code == 0 || manifests.code == 1,
+            "{name}: {}",
+            manifests.stderr
+        );
 
         let s_snap = snapshot_to(&s_dir, &base, "staging-snapshot");
         let p_snap = snapshot_to(&p_dir, &base, "prod-snapshot");
         let s_server = Server::start(&s_snap, &["--with-fingerprints"]);
         let p_server = Server::start(&p_snap, &["--with-fingerprints"]);
-        let kc = kubeconfig(&base, &[("staging", &s_server.url), ("prod", &p_server.url)]);
+        let kc = kubeconfig(
+            &base,
+            &[("staging", &s_server.url), ("prod", &p_server.url)],
+        );
         let live = checkride(&[
-            "compare", "context:staging", "context:prod", "--kubeconfig", kc.to_str().unwrap(), "-o", "json",
+            "compare",
+            "context:staging",
+            "context:prod",
+            "--kubeconfig",
+            kc.to_str().unwrap(),
+            "-o",
+            "json",
         ]);
-        assert_eq!(live.code, manifests.code, "{name}: exit code; {}", live.stderr);
+        assert_eq!(
+            live.code, manifests.code,
+            "{name}: exit code; {}",
+            live.stderr
+        );
         let (m, l) = (manifests.json(), live.json());
         if m["coverage"]["assumptions"] != l["coverage"]["assumptions"] {
             // Scopes a manifest side had to assume are known from discovery when live.
             let assumed = m["coverage"]["assumptions"].as_array().unwrap();
-            assert!(assumed.iter().all(|a| a.as_str().unwrap().contains("no CustomResourceDefinition")));
+            assert!(
+                assumed
+                    .iter()
+                    .all(|a| a.as_str().unwrap().contains("no CustomResourceDefinition"))
+            );
             let mut m = comparable(m.clone());
             m["coverage"].as_object_mut().unwrap().remove("assumptions");
             assert_eq!(comparable(l), m, "{name}");

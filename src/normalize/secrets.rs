@@ -377,7 +377,11 @@ mod tests {
         assert!(r.starts_with("postgres://app:‹redacted:"), "{r}");
         assert!(r.ends_with("@db:5432/app"));
         assert!(!r.contains("CANARY"));
-        assert_eq!(redact_inline(&fp, &r).as_deref(), Some(r.as_str()), "idempotent");
+        assert_eq!(
+            redact_inline(&fp, &r).as_deref(),
+            Some(r.as_str()),
+            "idempotent"
+        );
         assert!(redact_inline(&fp, "AKIACANARY1234567890").is_some());
         assert!(redact_inline(&fp, "sk_live_CANARYabcdef123456").is_some());
         assert!(redact_inline(&fp, "http://payments:8080/v1").is_none());

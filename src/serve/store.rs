@@ -66,11 +66,11 @@ impl Store {
         let mut by_kind: BTreeMap<(String, String), Vec<Item>> = BTreeMap::new();
         for o in &side.objects {
             let mut m = o.to_manifest();
-            if o.key.group.is_empty() && o.key.kind == "Secret" {
-                encode_secret_data(&mut m);
-            }
             if !opts.with_fingerprints {
                 drop_fingerprints(&mut m);
+            }
+            if o.key.group.is_empty() && o.key.kind == "Secret" {
+                encode_secret_data(&mut m);
             }
             by_kind
                 .entry((o.key.group.clone(), o.key.kind.clone()))

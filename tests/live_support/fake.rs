@@ -59,7 +59,9 @@ fn resource_map() -> HashMap<(String, String, String), String> {
     let mut map = HashMap::new();
     for entry in std::fs::read_dir(discovery_dir()).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
-        let Some(stem) = name.strip_suffix(".json") else { continue };
+        let Some(stem) = name.strip_suffix(".json") else {
+            continue;
+        };
         let parts: Vec<&str> = stem.split("__").collect();
         let (group, version) = match parts.as_slice() {
             ["api", v] => (String::new(), v.to_string()),
@@ -97,18 +99,31 @@ struct State {
 fn status(code: StatusCode, reason: &str, message: &str) -> Response {
     let body = json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                       "message": message, "reason": reason, "code": code.as_u16()});
-    (code, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    (
+        code,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 fn json_answer(content_type: &str, body: String) -> Response {
-    (StatusCode::OK, [(header::CONTENT_TYPE, content_type.to_string())], body).into_response()
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, content_type.to_string())],
+        body,
+    )
+        .into_response()
 }
 
 /// The object as the server stores it: server fields added, type fields kept for custom kinds.
 fn as_served(o: &Value, n: usize) -> Value {
     let mut o = o.clone();
     let meta = o["metadata"].as_object_mut().unwrap();
-    meta.insert("uid".into(), json!(format!("00000000-0000-0000-0000-{n:012}")));
+    meta.insert(
+        "uid".into(),
+        json!(format!("00000000-0000-0000-0000-{n:012}")),
+    );
     meta.insert("resourceVersion".into(), json!((1000 + n).to_string()));
     meta.insert("creationTimestamp".into(), json!("2025-06-01T12:00:00Z"));
     meta.insert(
@@ -118,13 +133,28 @@ fn as_served(o: &Value, n: usize) -> Value {
     let obj = o.as_object_mut().unwrap();
     obj.remove("apiVersion");
     obj.remove("kind");
-    obj.entry("status").or_insert(json!({"observedGeneration": 1}));
+    obj.entry("status")
+        .or_insert(json!({"observedGeneration": 1}));
     o
 }
 
-fn list(state: &State, group: &str, version: &str, ns: Option<&str>, plural: &str, query: &str) -> Response {
-    let Some(kind) = state.resources.get(&(group.into(), version.into(), plural.into())) else {
-        return status(StatusCode::NOT_FOUND, "NotFound", "the server could not find the requested resource");
+fn list(
+    state: &State,
+    group: &str,
+    version: &str,
+    ns: Option<&str>,
+    plural: &str,
+    query: &str,
+) -> Response {
+    let Some(kind) = state
+        .resources
+        .get(&(group.into(), version.into(), plural.into()))
+    else {
+        return status(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            "the server could not find the requested resource",
+        );
     };
     let params: HashMap<&str, &str> = query
         .split('&')
@@ -148,7 +178,10 @@ fn list(state: &State, group: &str, version: &str, ns: Option<&str>, plural: &st
         .and_then(|c| c.strip_prefix("offset-"))
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
-    let limit: usize = params.get("limit").and_then(|l| l.parse().ok()).unwrap_or(usize::MAX);
+    let limit: usize = params
+        .get("limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(usize::MAX);
     let end = start.saturating_add(limit).min(matching.len());
     let mut metadata = json!({"resourceVersion": "5000"});
     if end < matching.len() {
@@ -168,14 +201,22 @@ async fn handle(state: Arc<State>, req: Request) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    state.requests.lock().unwrap().push((format!("{path}?{query}"), accept.clone()));
+    state
+        .requests
+        .lock()
+        .unwrap()
+        .push((format!("{path}?{query}"), accept.clone()));
     if state.opts.unauthorized {
         return status(StatusCode::UNAUTHORIZED, "Unauthorized", "Unauthorized");
     }
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     let file = |name: String| match read(&name) {
         Some(text) => json_answer("application/json", text),
-        None => status(StatusCode::NOT_FOUND, "NotFound", "the server could not find the requested resource"),
+        None => status(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            "the server could not find the requested resource",
+        ),
     };
     match segs.as_slice() {
         ["version"] => json_answer(
@@ -210,7 +251,10 @@ pub fn start(opts: FakeOptions) -> Fake {
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             addr_tx.send(listener.local_addr().unwrap()).unwrap();

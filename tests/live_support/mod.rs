@@ -73,7 +73,9 @@ pub fn run_program(program: &str, args: &[&str], envs: &[(&str, &str)]) -> Out {
     for (k, v) in envs {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
     let out = drain(child.stdout.take().unwrap());
     let err = drain(child.stderr.take().unwrap());
     let started = Instant::now();
@@ -103,7 +105,13 @@ pub fn checkride(args: &[&str]) -> Out {
 /// Writes `checkride snapshot SIDE` to `dir/name.json`.
 pub fn snapshot_to(side: &Path, dir: &Path, name: &str) -> PathBuf {
     let out = checkride(&["snapshot", side.to_str().unwrap()]);
-    assert_eq!(out.code, 0, "snapshot of {}: {}", side.display(), out.stderr);
+    assert_eq!(
+        out.code,
+        0,
+        "snapshot of {}: {}",
+        side.display(),
+        out.stderr
+    );
     let path = dir.join(format!("{name}.json"));
     std::fs::write(&path, &out.stdout).unwrap();
     path
@@ -120,12 +128,7 @@ pub struct Server {
 impl Server {
     /// Serves a snapshot (with fingerprints, so checkride round trips compare secrets).
     pub fn start(snapshot: &Path, extra: &[&str]) -> Server {
-        let mut args = vec![
-            "serve",
-            snapshot.to_str().unwrap(),
-            "--addr",
-            "127.0.0.1:0",
-        ];
+        let mut args = vec!["serve", snapshot.to_str().unwrap(), "--addr", "127.0.0.1:0"];
         args.extend_from_slice(extra);
         let mut child = Command::new(bin())
             .args(&args)
@@ -183,7 +186,9 @@ pub fn kubeconfig(dir: &Path, contexts: &[(&str, &str)]) -> PathBuf {
     let mut clusters = String::new();
     let mut ctxs = String::new();
     for (name, url) in contexts {
-        clusters.push_str(&format!("- name: {name}\n  cluster:\n    server: \"{url}\"\n"));
+        clusters.push_str(&format!(
+            "- name: {name}\n  cluster:\n    server: \"{url}\"\n"
+        ));
         ctxs.push_str(&format!(
             "- name: {name}\n  context:\n    cluster: {name}\n    user: tester\n"
         ));
@@ -200,7 +205,12 @@ pub fn kubeconfig(dir: &Path, contexts: &[(&str, &str)]) -> PathBuf {
 /// `checkride snapshot context:NAME` through a kubeconfig, with extra flags.
 pub fn snapshot_context(kc: &Path, context: &str, extra: &[&str]) -> Out {
     let ctx = format!("context:{context}");
-    let mut args = vec!["snapshot", ctx.as_str(), "--kubeconfig", kc.to_str().unwrap()];
+    let mut args = vec![
+        "snapshot",
+        ctx.as_str(),
+        "--kubeconfig",
+        kc.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     checkride(&args)
 }
