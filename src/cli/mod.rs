@@ -2,7 +2,12 @@
 
 mod compare;
 pub mod config;
+mod live;
 pub mod rules_cmd;
+mod serve;
+
+pub use live::LiveArgs;
+pub use serve::ServeArgs;
 
 use crate::model::FailOn;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -25,6 +30,8 @@ pub enum Command {
     Snapshot(SnapshotArgs),
     /// List, explain and test the rules that judge differences.
     Rules(rules_cmd::RulesArgs),
+    /// Serve a snapshot as a read-only Kubernetes API (for kubectl, checkride, tests).
+    Serve(ServeArgs),
 }
 
 /// Output formats of `compare`.
@@ -50,9 +57,9 @@ pub struct SideArgs {
 /// `checkride compare`.
 #[derive(Debug, Clone, Args)]
 pub struct CompareArgs {
-    /// Staging: a folder, a file, `-` (stdin) or a snapshot.
+    /// Staging: a folder, a file, `-` (stdin), a snapshot or context:NAME.
     pub staging: String,
-    /// Prod: a folder, a file, `-` (stdin) or a snapshot.
+    /// Prod: a folder, a file, `-` (stdin), a snapshot or context:NAME.
     pub prod: String,
     /// Output format.
     #[arg(short, long, value_enum, default_value = "table")]
@@ -76,23 +83,31 @@ pub struct CompareArgs {
     /// Table width (default: the terminal's, else 140).
     #[arg(long)]
     pub width: Option<u16>,
+    #[command(flatten)]
+    pub live: LiveArgs,
 }
 
 /// `checkride snapshot`.
 #[derive(Debug, Clone, Args)]
 pub struct SnapshotArgs {
-    /// The side to capture: a folder, a file, `-` or a snapshot.
+    /// The side to capture: a folder, a file, `-`, a snapshot or context:NAME.
     pub side: String,
-    /// Namespace for objects that name none.
-    #[arg(long, default_value = "default", value_name = "NS")]
-    pub namespace: String,
+    #[command(flatten)]
+    pub live: LiveArgs,
 }
 
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> crate::Result<i32> {
     match cli.command {
-        Command::Compare(args) => compare::compare(&args),
-        Command::Snapshot(args) => compare::snapshot(&args),
+        Command::Compare(args) => {
+            live::init_logging(args.live.verbose);
+            compare::compare(&args)
+        }
+        Command::Snapshot(args) => {
+            live::init_logging(args.live.verbose);
+            compare::snapshot(&args)
+        }
         Command::Rules(args) => rules_cmd::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }
