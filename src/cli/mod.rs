@@ -1,6 +1,15 @@
 //! Command-line arguments, parsed into validated settings, and the commands that use them.
 
+mod comment;
 mod compare;
+mod pair;
+mod preflight;
+mod report;
+
+pub use comment::CommentArgs;
+pub use pair::PairArgs;
+pub use preflight::PreflightArgs;
+pub use report::{ReportArgs, ReportFormat};
 
 use crate::model::FailOn;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -21,6 +30,12 @@ pub enum Command {
     Compare(CompareArgs),
     /// Write one side, normalized, as a snapshot document (JSON) to stdout.
     Snapshot(SnapshotArgs),
+    /// Weekly drift report: store this run in a history folder and compare with earlier runs.
+    Report(ReportArgs),
+    /// Post the table on a pull request as one comment, updated in place on later runs.
+    Comment(CommentArgs),
+    /// Pre-release checklist for one release: lies to acknowledge, drills, rows to read out.
+    Preflight(PreflightArgs),
 }
 
 /// Output formats of `compare`.
@@ -30,6 +45,10 @@ pub enum Output {
     Table,
     /// The JSON report (stable contract).
     Json,
+    /// GitHub-flavoured Markdown (fits a PR comment).
+    Markdown,
+    /// JUnit XML: a test case per finding, lies fail, waived are skipped.
+    Junit,
 }
 
 /// How each side is read.
@@ -87,5 +106,8 @@ pub fn run(cli: Cli) -> crate::Result<i32> {
     match cli.command {
         Command::Compare(args) => compare::compare(&args),
         Command::Snapshot(args) => compare::snapshot(&args),
+        Command::Report(args) => report::report(&args),
+        Command::Comment(args) => comment::comment(&args),
+        Command::Preflight(args) => preflight::preflight(&args),
     }
 }

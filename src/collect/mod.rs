@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod files;
+pub mod kustomize;
 pub(crate) mod parse;
 pub(crate) mod raw;
 pub mod scope;
@@ -43,12 +44,7 @@ pub(crate) fn read_side(spec: &SideSpec) -> Result<Read, Error> {
                 "context:{name}: this build of checkride reads manifests and snapshots; live clusters are read by `checkride snapshot context:…` in builds with the live collector"
             )));
         }
-        SideSpec::Kustomize(dir) => {
-            return Err(Error::Usage(format!(
-                "kustomize:{}: render it first with `kubectl kustomize {0} > side.yaml`",
-                dir.display()
-            )));
-        }
+        SideSpec::Kustomize(dir) => (vec![kustomize::render(dir)?], Vec::new()),
     };
     if inputs.len() == 1 && files::looks_like_snapshot(&inputs[0].text) {
         return snapshot_io::read(&inputs[0].name, &inputs[0].text)
