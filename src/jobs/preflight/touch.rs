@@ -90,10 +90,11 @@ pub fn touched(side: &Side, release: &Release) -> Touched {
                 .and_then(|s| s.get("selector"))
                 .is_some_and(|sel| selects_pods(o, sel)),
             ("networking.k8s.io", "NetworkPolicy") => {
-                spec.and_then(|s| s.get("podSelector")).is_some_and(|sel| {
-                    selects_all(sel) && pod_labels.iter().any(|(ns, _)| in_scope(o, *ns))
-                        || selects_pods(o, sel)
-                })
+                // `podSelector: {}` (dropped as empty by normalization) selects every pod.
+                match spec.and_then(|s| s.get("podSelector")) {
+                    Some(sel) if !selects_all(sel) => selects_pods(o, sel),
+                    _ => pod_labels.iter().any(|(ns, _)| in_scope(o, *ns)),
+                }
             }
             ("autoscaling", "HorizontalPodAutoscaler") => {
                 scale_target(o).is_some_and(|t| selected.iter().any(|s| s.key == t))
