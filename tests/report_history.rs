@@ -176,6 +176,12 @@ fn three_weekly_runs() {
         .collect();
     assert_eq!(trend, [(3, 1, 70), (2, 2, 80), (3, 1, 70)]);
 
+    // The weekly Markdown, as Slack or e-mail gets it.
+    insta::assert_snapshot!(
+        "weekly_markdown_week3",
+        checkride::report::drift_markdown::render(&d3)
+    );
+
     // A higher threshold lists nothing; the first run ever calls every lie new.
     assert!(
         history::drift(&w3, &earlier, 3, 14)

@@ -19,15 +19,19 @@ pub fn render(d: &Drift) -> String {
     let s_ = &c.summary;
     let _ = write!(
         s,
-        "**{} lies, {} unclassified, {} cuts, {} waived · fidelity score {}/100**",
-        s_.lie, s_.unclassified, s_.cut, s_.waived, c.fidelity_score
+        "**{}, {} unclassified, {}, {} waived · fidelity score {}/100**",
+        plural(s_.lie, "lie", "lies"),
+        s_.unclassified,
+        plural(s_.cut, "cut", "cuts"),
+        s_.waived,
+        c.fidelity_score
     );
     if let Some(prev) = d.trend.iter().rev().nth(1) {
         let _ = write!(
             s,
-            " (previous run {}: {} lies, {}/100)",
+            " (previous run {}: {}, {}/100)",
             text(&date(&prev.at)),
-            prev.lies,
+            plural(prev.lies, "lie", "lies"),
             prev.fidelity_score
         );
     }
@@ -85,10 +89,10 @@ pub fn render(d: &Drift) -> String {
                 .map(|w| format!(", owner {}: {}", text(&w.owner), text(&w.reason)))
                 .unwrap_or_default();
             format!(
-                "{} on {} (in {} days{who})",
+                "{} on {} ({}{who})",
                 target(&w.finding),
                 text(&w.expires),
-                w.days_left
+                days_left(w.days_left)
             )
         }),
     );
@@ -180,6 +184,20 @@ fn trend(s: &mut String, points: &[TrendPoint]) {
         );
     }
     s.push('\n');
+}
+
+/// `1 lie`, `2 lies`.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `today`, `tomorrow`, `in 8 days`.
+pub(crate) fn days_left(n: i64) -> String {
+    match n {
+        0 => "today".into(),
+        1 => "tomorrow".into(),
+        n => format!("in {n} days"),
+    }
 }
 
 /// The date part of an RFC 3339 time.

@@ -1,7 +1,7 @@
 //! The weekly drift report as one self-contained HTML page: inline CSS, an inline SVG trend chart,
 //! no scripts, fonts, images or links to fetch. Opens from a file, a bucket or an e-mail.
 
-use super::drift_markdown::date;
+use super::drift_markdown::{date, days_left};
 use super::markdown::{Row, html};
 use super::trend_svg;
 use crate::model::Verdict;
@@ -136,9 +136,9 @@ pub fn render(d: &Drift) -> String {
                 item(
                     &w.finding,
                     &format!(
-                        " expires {} (in {} days{who})",
+                        " expires {} ({}{who})",
                         html(&w.expires),
-                        w.days_left
+                        days_left(w.days_left)
                     ),
                 )
             })
