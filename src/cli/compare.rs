@@ -72,6 +72,14 @@ pub(crate) fn compare(args: &CompareArgs) -> crate::Result<i32> {
     let report = build_report(args)?;
     let text = match args.output {
         Output::Json => report::json::render(&report),
+        Output::Markdown => report::markdown::render(
+            &report,
+            &report::markdown::Options {
+                show_noise: args.show_noise,
+                ..Default::default()
+            },
+        ),
+        Output::Junit => report::junit::render(&report),
         Output::Table => report::table::render(
             &report,
             args.show_noise,

@@ -1,12 +1,20 @@
 //! Command-line arguments, parsed into validated settings, and the commands that use them.
 
+mod comment;
 mod compare;
 pub mod config;
 mod live;
+mod pair;
+mod preflight;
+mod report;
 pub mod rules_cmd;
 mod serve;
 
+pub use comment::CommentArgs;
 pub use live::LiveArgs;
+pub use pair::PairArgs;
+pub use preflight::PreflightArgs;
+pub use report::{ReportArgs, ReportFormat};
 pub use serve::ServeArgs;
 
 use crate::model::FailOn;
@@ -32,6 +40,12 @@ pub enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Serve a snapshot as a read-only Kubernetes API (for kubectl, checkride, tests).
     Serve(ServeArgs),
+    /// Weekly drift report: store this run in a history folder and compare with earlier runs.
+    Report(ReportArgs),
+    /// Post the table on a pull request as one comment, updated in place on later runs.
+    Comment(CommentArgs),
+    /// Pre-release checklist for one release: lies to acknowledge, drills, rows to read out.
+    Preflight(PreflightArgs),
 }
 
 /// Output formats of `compare`.
@@ -41,6 +55,10 @@ pub enum Output {
     Table,
     /// The JSON report (stable contract).
     Json,
+    /// GitHub-flavoured Markdown (fits a PR comment).
+    Markdown,
+    /// JUnit XML: a test case per finding, lies fail, waived are skipped.
+    Junit,
 }
 
 /// How each side is read.
@@ -109,5 +127,8 @@ pub fn run(cli: Cli) -> crate::Result<i32> {
         }
         Command::Rules(args) => rules_cmd::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Report(args) => report::report(&args),
+        Command::Comment(args) => comment::comment(&args),
+        Command::Preflight(args) => preflight::preflight(&args),
     }
 }

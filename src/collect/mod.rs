@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod files;
+pub mod kustomize;
 pub mod live;
 pub(crate) mod parse;
 pub(crate) mod raw;
@@ -77,12 +78,7 @@ pub(crate) fn read_side(spec: &SideSpec) -> Result<Read, Error> {
             let started = start_live(spec, &opts, &Arc::new(LiveOptions::default()));
             return finish_read(spec, started);
         }
-        SideSpec::Kustomize(dir) => {
-            return Err(Error::Usage(format!(
-                "kustomize:{}: render it first with `kubectl kustomize {0} > side.yaml`",
-                dir.display()
-            )));
-        }
+        SideSpec::Kustomize(dir) => (vec![kustomize::render(dir)?], Vec::new()),
     };
     if inputs.len() == 1 && files::looks_like_snapshot(&inputs[0].text) {
         return snapshot_io::read(&inputs[0].name, &inputs[0].text)
