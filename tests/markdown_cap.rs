@@ -28,6 +28,7 @@ fn finding(i: usize, verdict: Verdict) -> Finding {
         rule: None,
         rules: vec![],
         waiver: None,
+        preview: false,
         staging_says: "payments go to a mock | never charged".into(),
         prod_might_say: "payments go to Stripe: <declines>, timeouts".into(),
         line_diff: vec![],
@@ -54,6 +55,7 @@ fn report(findings: Vec<Finding>) -> Report {
         fidelity_score: 50,
         findings,
         rule_errors: vec![],
+        waivers: Default::default(),
     }
 }
 

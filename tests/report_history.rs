@@ -31,6 +31,7 @@ fn f(name: &str, verdict: Verdict, severity: Option<Severity>) -> Finding {
         rule: Some("some-rule".into()),
         rules: vec!["some-rule".into()],
         waiver: None,
+        preview: false,
         staging_says: format!("{name}: staging"),
         prod_might_say: format!("{name}: prod"),
         line_diff: vec![],
@@ -76,6 +77,7 @@ fn run(at: &str, findings: Vec<Finding>) -> Run {
         fidelity_score: Report::fidelity(10, lies),
         findings,
         rule_errors: vec![],
+        waivers: Default::default(),
     };
     Run::from_report(&r, at, vec![])
 }
