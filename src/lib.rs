@@ -6,10 +6,12 @@ pub mod cli;
 pub mod collect;
 pub mod diff;
 pub mod error;
+pub mod jobs;
 pub mod model;
 pub mod normalize;
 pub mod report;
 pub mod rules;
+pub mod serve;
 
 pub use error::{Error, Result};
 
@@ -47,14 +49,38 @@ pub fn compare_with(
     mapping: &diff::pair::NameMapping,
     judge: &rules::Judge,
 ) -> Report {
-    let diff = diff::diff_sides(staging, prod, mapping);
+    let mut diff = diff::diff_sides(staging, prod, mapping);
+    diff.differences
+        .retain(|d| !absent_because_unread(d, staging, prod));
     rules::judge(staging, prod, &diff, mapping, judge)
+}
+
+/// True for an object reported missing on a side that could not read its kind there: it was
+/// not seen, not found absent (the coverage gap is reported instead).
+fn absent_because_unread(d: &diff::Difference, staging: &Side, prod: &Side) -> bool {
+    let unread_side = match d.change {
+        model::Change::OnlyInStaging => prod,
+        model::Change::OnlyInProd => staging,
+        model::Change::Changed => return false,
+    };
+    let Some(key) = &d.object else { return false };
+    unread_side.coverage.gaps.iter().any(|g| {
+        g.group == key.group
+            && (g.kind == "*" || g.kind == key.kind)
+            && (g.namespace.is_none() || g.namespace == key.namespace)
+    })
 }
 
 /// The documented exit code of a finished comparison: 3 coverage incomplete, 1 findings at or
 /// above `fail_on`, 0 otherwise. (2, bad input, never gets this far.)
 pub fn exit_code(report: &Report, fail_on: FailOn) -> i32 {
-    if !report.coverage.complete {
+    exit_code_for(report, fail_on, false)
+}
+
+/// [`exit_code`], where `allow_partial` (`--allow-partial`) lets incomplete coverage pass to
+/// the findings check (the gaps are still reported).
+pub fn exit_code_for(report: &Report, fail_on: FailOn, allow_partial: bool) -> i32 {
+    if !report.coverage.complete && !allow_partial {
         3
     } else if report.fails(fail_on) {
         1

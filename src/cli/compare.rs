@@ -40,11 +40,24 @@ pub(crate) fn build_report(args: &CompareArgs) -> crate::Result<crate::model::Re
         default_namespace: ns.to_string(),
         fingerprinter: fp.clone(),
     };
-    let (staging, prod) = collect::load_pair(
-        &SideSpec::parse(&args.staging)?,
-        &SideSpec::parse(&args.prod)?,
+    let (staging, prod) = (
+        SideSpec::parse(&args.staging)?,
+        SideSpec::parse(&args.prod)?,
+    );
+    let any_live = [&staging, &prod]
+        .iter()
+        .any(|s| matches!(s, SideSpec::Context(_)));
+    if !any_live && !args.live.namespace.is_empty() {
+        return Err(Error::Usage(
+            "-n/--namespace selects namespaces of context: sides; for manifests use --staging-namespace / --prod-namespace".into(),
+        ));
+    }
+    let (staging, prod) = collect::load_pair_with(
+        &staging,
+        &prod,
         &opts(&args.sides.staging_namespace),
         &opts(&args.sides.prod_namespace),
+        &args.live.options()?,
     )?;
     let judge = crate::rules::Judge {
         rules: &rules,
@@ -59,6 +72,14 @@ pub(crate) fn compare(args: &CompareArgs) -> crate::Result<i32> {
     let report = build_report(args)?;
     let text = match args.output {
         Output::Json => report::json::render(&report),
+        Output::Markdown => report::markdown::render(
+            &report,
+            &report::markdown::Options {
+                show_noise: args.show_noise,
+                ..Default::default()
+            },
+        ),
+        Output::Junit => report::junit::render(&report),
         Output::Table => report::table::render(
             &report,
             args.show_noise,
@@ -66,21 +87,41 @@ pub(crate) fn compare(args: &CompareArgs) -> crate::Result<i32> {
         ),
     };
     write_stdout(&text)?;
-    Ok(crate::exit_code(&report, args.fail_on))
+    Ok(crate::exit_code_for(
+        &report,
+        args.fail_on,
+        args.live.allow_partial,
+    ))
 }
 
 pub(crate) fn snapshot(args: &SnapshotArgs) -> crate::Result<i32> {
     let fp = Fingerprinter::from_env();
     let keep = fp.persistent;
-    let side = collect::load_one(
-        &SideSpec::parse(&args.side)?,
+    let spec = SideSpec::parse(&args.side)?;
+    let default_namespace = match (&spec, args.live.namespace.as_slice()) {
+        (SideSpec::Context(_), _) | (_, []) => "default".to_string(),
+        (_, [one]) => one.clone(),
+        (_, _) => {
+            return Err(Error::Usage(
+                "several -n apply to context: sides only; manifests take one default namespace"
+                    .into(),
+            ));
+        }
+    };
+    let side = collect::load_one_with(
+        &spec,
         &LoadOptions {
-            default_namespace: args.namespace.clone(),
+            default_namespace,
             fingerprinter: fp,
         },
+        &args.live.options()?,
     )?;
     write_stdout(&collect::snapshot_io::write(&side, keep))?;
-    Ok(if side.coverage.complete { 0 } else { 3 })
+    Ok(if side.coverage.complete || args.live.allow_partial {
+        0
+    } else {
+        3
+    })
 }
 
 fn terminal_width() -> u16 {

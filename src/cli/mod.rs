@@ -1,8 +1,21 @@
 //! Command-line arguments, parsed into validated settings, and the commands that use them.
 
+mod comment;
 mod compare;
 pub mod config;
+mod live;
+mod pair;
+mod preflight;
+mod report;
 pub mod rules_cmd;
+mod serve;
+
+pub use comment::CommentArgs;
+pub use live::LiveArgs;
+pub use pair::PairArgs;
+pub use preflight::PreflightArgs;
+pub use report::{ReportArgs, ReportFormat};
+pub use serve::ServeArgs;
 
 use crate::model::FailOn;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -25,6 +38,14 @@ pub enum Command {
     Snapshot(SnapshotArgs),
     /// List, explain and test the rules that judge differences.
     Rules(rules_cmd::RulesArgs),
+    /// Serve a snapshot as a read-only Kubernetes API (for kubectl, checkride, tests).
+    Serve(ServeArgs),
+    /// Weekly drift report: store this run in a history folder and compare with earlier runs.
+    Report(ReportArgs),
+    /// Post the table on a pull request as one comment, updated in place on later runs.
+    Comment(CommentArgs),
+    /// Pre-release checklist for one release: lies to acknowledge, drills, rows to read out.
+    Preflight(PreflightArgs),
 }
 
 /// Output formats of `compare`.
@@ -34,6 +55,10 @@ pub enum Output {
     Table,
     /// The JSON report (stable contract).
     Json,
+    /// GitHub-flavoured Markdown (fits a PR comment).
+    Markdown,
+    /// JUnit XML: a test case per finding, lies fail, waived are skipped.
+    Junit,
 }
 
 /// How each side is read.
@@ -50,9 +75,9 @@ pub struct SideArgs {
 /// `checkride compare`.
 #[derive(Debug, Clone, Args)]
 pub struct CompareArgs {
-    /// Staging: a folder, a file, `-` (stdin) or a snapshot.
+    /// Staging: a folder, a file, `-` (stdin), a snapshot or context:NAME.
     pub staging: String,
-    /// Prod: a folder, a file, `-` (stdin) or a snapshot.
+    /// Prod: a folder, a file, `-` (stdin), a snapshot or context:NAME.
     pub prod: String,
     /// Output format.
     #[arg(short, long, value_enum, default_value = "table")]
@@ -76,23 +101,34 @@ pub struct CompareArgs {
     /// Table width (default: the terminal's, else 140).
     #[arg(long)]
     pub width: Option<u16>,
+    #[command(flatten)]
+    pub live: LiveArgs,
 }
 
 /// `checkride snapshot`.
 #[derive(Debug, Clone, Args)]
 pub struct SnapshotArgs {
-    /// The side to capture: a folder, a file, `-` or a snapshot.
+    /// The side to capture: a folder, a file, `-`, a snapshot or context:NAME.
     pub side: String,
-    /// Namespace for objects that name none.
-    #[arg(long, default_value = "default", value_name = "NS")]
-    pub namespace: String,
+    #[command(flatten)]
+    pub live: LiveArgs,
 }
 
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> crate::Result<i32> {
     match cli.command {
-        Command::Compare(args) => compare::compare(&args),
-        Command::Snapshot(args) => compare::snapshot(&args),
+        Command::Compare(args) => {
+            live::init_logging(args.live.verbose);
+            compare::compare(&args)
+        }
+        Command::Snapshot(args) => {
+            live::init_logging(args.live.verbose);
+            compare::snapshot(&args)
+        }
         Command::Rules(args) => rules_cmd::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Report(args) => report::report(&args),
+        Command::Comment(args) => comment::comment(&args),
+        Command::Preflight(args) => preflight::preflight(&args),
     }
 }

@@ -127,13 +127,10 @@ pub(crate) fn build(raw: RawSide, scopes: &ScopeTable, opts: &LoadOptions) -> Re
     facts.nodes.dedup_by(|a, b| a.name == b.name);
     drop_stale_generations(&mut objects, &mut ignored);
     objects.sort_by(|a, b| a.key.cmp(&b.key));
-    check_duplicates(&objects)?;
+    let merged = merge_duplicates(&mut objects)?;
 
-    let mut assumptions: Vec<String> = assumed
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .collect();
+    let mut assumptions: Vec<String> = merged;
+    assumptions.extend(assumed.into_inner().unwrap_or_default());
     assumptions.extend(
         skipped
             .iter()
@@ -400,20 +397,32 @@ fn drop_stale_generations(objects: &mut Vec<Object>, ignored: &mut BTreeMap<Stri
     });
 }
 
-fn check_duplicates(objects: &[Object]) -> Result<(), Error> {
+/// The same object twice on one side: identical copies (two overlays rendering one shared
+/// ConfigMap) are merged and noted; conflicting ones are an input error naming both places.
+fn merge_duplicates(objects: &mut Vec<Object>) -> Result<Vec<String>, Error> {
+    let mut notes = Vec::new();
     for w in objects.windows(2) {
-        if w[0].key == w[1].key {
-            let o = &w[1].origin;
-            return Err(Error::input(
-                o.file.to_string(),
-                o.line.map(u64::from),
-                None,
-                format!(
-                    "duplicate object {}: also defined at {}",
-                    w[1].key, w[0].origin
-                ),
-            ));
+        if w[0].key != w[1].key {
+            continue;
         }
+        if w[0].body == w[1].body {
+            notes.push(format!(
+                "{} is defined twice, identically ({} and {}): compared once",
+                w[1].key, w[0].origin, w[1].origin
+            ));
+            continue;
+        }
+        let o = &w[1].origin;
+        return Err(Error::input(
+            o.file.to_string(),
+            o.line.map(u64::from),
+            None,
+            format!(
+                "duplicate object {} with different content: also defined at {}",
+                w[1].key, w[0].origin
+            ),
+        ));
     }
-    Ok(())
+    objects.dedup_by(|b, a| a.key == b.key);
+    Ok(notes)
 }

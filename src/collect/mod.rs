@@ -2,6 +2,8 @@
 
 pub mod build;
 pub mod files;
+pub mod kustomize;
+pub mod live;
 pub(crate) mod parse;
 pub(crate) mod raw;
 pub mod scope;
@@ -9,6 +11,7 @@ pub mod snapshot_io;
 
 pub use build::LoadOptions;
 pub use files::SideSpec;
+pub use live::{LiveOptions, SecretsMode};
 
 use crate::error::Error;
 use crate::model::Side;
@@ -16,11 +19,40 @@ use build::RawSide;
 use scope::ScopeTable;
 use std::sync::Arc;
 
-/// A side read from its source: either raw manifests (built once both sides' CRDs are known)
-/// or an already normalized snapshot.
+/// A side read from its source: raw manifests or a live cluster's documents (built once both
+/// sides' CRDs are known), or an already normalized snapshot.
 pub(crate) enum Read {
     Raw(RawSide),
     Built(Box<Side>),
+    Live(Box<live::LiveRead>),
+}
+
+/// A live side's collection, started on the live runtime as soon as the command line is read
+/// so that two live sides collect at the same time.
+type Started = tokio::task::JoinHandle<Result<live::LiveRead, Error>>;
+
+fn start_live(spec: &SideSpec, opts: &LoadOptions, live: &Arc<LiveOptions>) -> Option<Started> {
+    match spec {
+        SideSpec::Context(name) => Some(live::runtime().spawn(live::collect(
+            name.clone(),
+            live.clone(),
+            opts.fingerprinter.clone(),
+        ))),
+        _ => None,
+    }
+}
+
+fn finish_read(spec: &SideSpec, started: Option<Started>) -> Result<Read, Error> {
+    match started {
+        Some(handle) => match live::runtime().block_on(handle) {
+            Ok(r) => r.map(|l| Read::Live(Box::new(l))),
+            Err(e) => Err(Error::Other(format!(
+                "{}: collection stopped unexpectedly: {e}",
+                spec.display()
+            ))),
+        },
+        None => read_side(spec),
+    }
 }
 
 /// Reads a side's source.
@@ -38,17 +70,15 @@ pub(crate) fn read_side(spec: &SideSpec) -> Result<Read, Error> {
             }
             (files::read_files(&paths)?, skipped)
         }
-        SideSpec::Context(name) => {
-            return Err(Error::Usage(format!(
-                "context:{name}: this build of checkride reads manifests and snapshots; live clusters are read by `checkride snapshot context:…` in builds with the live collector"
-            )));
+        SideSpec::Context(_) => {
+            let opts = LoadOptions {
+                default_namespace: "default".into(),
+                fingerprinter: crate::normalize::secrets::Fingerprinter::from_env(),
+            };
+            let started = start_live(spec, &opts, &Arc::new(LiveOptions::default()));
+            return finish_read(spec, started);
         }
-        SideSpec::Kustomize(dir) => {
-            return Err(Error::Usage(format!(
-                "kustomize:{}: render it first with `kubectl kustomize {0} > side.yaml`",
-                dir.display()
-            )));
-        }
+        SideSpec::Kustomize(dir) => (vec![kustomize::render(dir)?], Vec::new()),
     };
     if inputs.len() == 1 && files::looks_like_snapshot(&inputs[0].text) {
         return snapshot_io::read(&inputs[0].name, &inputs[0].text)
@@ -74,35 +104,84 @@ pub fn load_pair(
     staging_opts: &LoadOptions,
     prod_opts: &LoadOptions,
 ) -> Result<(Side, Side), Error> {
+    load_pair_with(
+        staging,
+        prod,
+        staging_opts,
+        prod_opts,
+        &LiveOptions::default(),
+    )
+}
+
+/// [`load_pair`], with settings for `context:` sides.
+pub fn load_pair_with(
+    staging: &SideSpec,
+    prod: &SideSpec,
+    staging_opts: &LoadOptions,
+    prod_opts: &LoadOptions,
+    live: &LiveOptions,
+) -> Result<(Side, Side), Error> {
     if *staging == SideSpec::Stdin && *prod == SideSpec::Stdin {
         return Err(Error::Usage(
             "only one side can be read from standard input (`-`)".into(),
         ));
     }
-    let (s, p) = rayon::join(|| read_side(staging), || read_side(prod));
+    let live = Arc::new(live.clone());
+    let (ls, lp) = (
+        start_live(staging, staging_opts, &live),
+        start_live(prod, prod_opts, &live),
+    );
+    let (s, p) = rayon::join(|| finish_read(staging, ls), || finish_read(prod, lp));
     let (s, p) = (s?, p?);
     let mut scopes = ScopeTable::default();
     for r in [&s, &p] {
-        if let Read::Raw(raw) = r {
-            raw.register_crds(&mut scopes);
+        register(r, &mut scopes);
+    }
+    let (s, p) = rayon::join(
+        || build_read(s, &scopes, staging_opts),
+        || build_read(p, &scopes, prod_opts),
+    );
+    Ok((s?, p?))
+}
+
+fn register(r: &Read, scopes: &mut ScopeTable) {
+    match r {
+        Read::Raw(raw) => raw.register_crds(scopes),
+        Read::Live(l) => {
+            l.register_scopes(scopes);
+            l.raw.register_crds(scopes);
+        }
+        Read::Built(_) => {}
+    }
+}
+
+fn build_read(r: Read, scopes: &ScopeTable, opts: &LoadOptions) -> Result<Side, Error> {
+    match r {
+        Read::Raw(raw) => build::build(raw, scopes, opts),
+        Read::Built(side) => Ok(*side),
+        Read::Live(l) => {
+            let (raw, extras) = l.split();
+            let mut side = build::build(raw, scopes, opts)?;
+            extras.apply(&mut side);
+            Ok(side)
         }
     }
-    let finish = |r: Read, opts: &LoadOptions| match r {
-        Read::Raw(raw) => build::build(raw, &scopes, opts),
-        Read::Built(side) => Ok(*side),
-    };
-    let (s, p) = rayon::join(|| finish(s, staging_opts), || finish(p, prod_opts));
-    Ok((s?, p?))
 }
 
 /// Loads one side (for `snapshot`).
 pub fn load_one(spec: &SideSpec, opts: &LoadOptions) -> Result<Side, Error> {
-    match read_side(spec)? {
-        Read::Built(side) => Ok(*side),
-        Read::Raw(raw) => {
-            let mut scopes = ScopeTable::default();
-            raw.register_crds(&mut scopes);
-            build::build(raw, &scopes, opts)
-        }
-    }
+    load_one_with(spec, opts, &LiveOptions::default())
+}
+
+/// [`load_one`], with settings for a `context:` side.
+pub fn load_one_with(
+    spec: &SideSpec,
+    opts: &LoadOptions,
+    live: &LiveOptions,
+) -> Result<Side, Error> {
+    let started = start_live(spec, opts, &Arc::new(live.clone()));
+    let r = finish_read(spec, started)?;
+    let mut scopes = ScopeTable::default();
+    register(&r, &mut scopes);
+    build_read(r, &scopes, opts)
 }

@@ -1,11 +1,12 @@
 //! Which kinds are namespaced: built-in kinds from k8s-openapi, custom kinds from CRDs in the input.
 
 use k8s_openapi::api::{
-    admissionregistration::v1 as admission, apps::v1 as apps, autoscaling::v2 as autoscaling,
-    batch::v1 as batch, certificates::v1 as certificates, coordination::v1 as coordination,
-    core::v1 as core, discovery::v1 as discovery, flowcontrol::v1 as flowcontrol,
-    networking::v1 as networking, node::v1 as node, policy::v1 as policy, rbac::v1 as rbac,
-    scheduling::v1 as scheduling, storage::v1 as storage,
+    admissionregistration::v1 as admission, apps::v1 as apps, autoscaling::v1 as autoscaling_v1,
+    autoscaling::v2 as autoscaling, batch::v1 as batch, certificates::v1 as certificates,
+    coordination::v1 as coordination, core::v1 as core, discovery::v1 as discovery,
+    events::v1 as events, flowcontrol::v1 as flowcontrol, networking::v1 as networking,
+    node::v1 as node, policy::v1 as policy, rbac::v1 as rbac, scheduling::v1 as scheduling,
+    storage::v1 as storage,
 };
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
@@ -23,22 +24,43 @@ pub enum Scope {
     Cluster,
 }
 
-fn entry<T: Resource + 'static>() -> ((&'static str, &'static str), Scope) {
+/// A built-in kind as k8s-openapi describes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuiltinKind {
+    /// API group (empty for core).
+    pub group: &'static str,
+    /// Version (for autoscaling, both v2 and v1 are listed, v2 first).
+    pub version: &'static str,
+    /// Kind.
+    pub kind: &'static str,
+    /// Plural resource name (`deployments`).
+    pub plural: &'static str,
+    /// Scope.
+    pub scope: Scope,
+}
+
+fn entry<T: Resource + 'static>() -> BuiltinKind {
     let scope = if TypeId::of::<T::Scope>() == TypeId::of::<ClusterResourceScope>() {
         Scope::Cluster
     } else {
         Scope::Namespaced
     };
-    ((T::GROUP, T::KIND), scope)
+    BuiltinKind {
+        group: T::GROUP,
+        version: T::VERSION,
+        kind: T::KIND,
+        plural: T::URL_PATH_SEGMENT,
+        scope,
+    }
 }
 
 macro_rules! builtin_kinds {
-    ($($t:ty),* $(,)?) => { [$(entry::<$t>()),*] };
+    ($($t:ty),* $(,)?) => { vec![$(entry::<$t>()),*] };
 }
 
-/// Built-in kinds by (group, kind).
-pub fn builtin() -> &'static HashMap<(&'static str, &'static str), Scope> {
-    static TABLE: OnceLock<HashMap<(&'static str, &'static str), Scope>> = OnceLock::new();
+/// Built-in kinds of the GA API groups (Kubernetes 1.33), each group's preferred version first.
+pub fn builtin_kinds() -> &'static [BuiltinKind] {
+    static TABLE: OnceLock<Vec<BuiltinKind>> = OnceLock::new();
     TABLE.get_or_init(|| {
         builtin_kinds![
             admission::MutatingWebhookConfiguration,
@@ -51,6 +73,7 @@ pub fn builtin() -> &'static HashMap<(&'static str, &'static str), Scope> {
             apps::ReplicaSet,
             apps::ControllerRevision,
             autoscaling::HorizontalPodAutoscaler,
+            autoscaling_v1::HorizontalPodAutoscaler,
             batch::Job,
             batch::CronJob,
             certificates::CertificateSigningRequest,
@@ -72,6 +95,7 @@ pub fn builtin() -> &'static HashMap<(&'static str, &'static str), Scope> {
             core::Service,
             core::ServiceAccount,
             discovery::EndpointSlice,
+            events::Event,
             flowcontrol::FlowSchema,
             flowcontrol::PriorityLevelConfiguration,
             networking::Ingress,
@@ -88,13 +112,23 @@ pub fn builtin() -> &'static HashMap<(&'static str, &'static str), Scope> {
             scheduling::PriorityClass,
             storage::CSIDriver,
             storage::CSINode,
+            storage::CSIStorageCapacity,
             storage::StorageClass,
             storage::VolumeAttachment,
             CustomResourceDefinition,
             APIService,
         ]
-        .into_iter()
-        .collect()
+    })
+}
+
+/// Built-in kinds by (group, kind).
+pub fn builtin() -> &'static HashMap<(&'static str, &'static str), Scope> {
+    static TABLE: OnceLock<HashMap<(&'static str, &'static str), Scope>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        builtin_kinds()
+            .iter()
+            .map(|k| ((k.group, k.kind), k.scope))
+            .collect()
     })
 }
 

@@ -1,5 +1,6 @@
 //! The contract between stages: snapshots in, reports out.
 
+pub mod drift;
 pub mod facts;
 pub mod key;
 pub mod report;

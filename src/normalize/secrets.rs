@@ -191,6 +191,9 @@ pub fn redact_inline(fp: &Fingerprinter, s: &str) -> Option<String> {
     }
     let out = re.replace_all(s, |c: &regex::Captures| {
         if let (Some(head), Some(pass)) = (c.name("url"), c.name("urlpass")) {
+            if pass.as_str().starts_with(TOKEN_OPEN) {
+                return c[0].to_string(); // already redacted: normalizing twice changes nothing
+            }
             format!("{}{}@", head.as_str(), fp.token(pass.as_str().as_bytes()))
         } else {
             fp.token(c.get(0).map_or("", |m| m.as_str()).as_bytes())
@@ -235,6 +238,21 @@ pub fn redact_lines(fp: &Fingerprinter, text: &str) -> Option<String> {
     changed.then_some(out)
 }
 
+/// A value's token; a value that already is one token (a Secret read back from a snapshot
+/// served by `checkride serve`, or fingerprinted as its page was read) stays as it is, so
+/// normalizing twice changes nothing.
+fn token_once(fp: &Fingerprinter, bytes: &[u8]) -> String {
+    if let Ok(text) = std::str::from_utf8(bytes)
+        && text.starts_with(TOKEN_OPEN)
+        && token_re()
+            .find(text)
+            .is_some_and(|m| m.start() == 0 && m.end() == text.len())
+    {
+        return text.to_string();
+    }
+    fp.token(bytes)
+}
+
 /// Turns a Secret's `data` (base64) and `stringData` into one `data` map of tokens.
 pub fn fingerprint_secret(fp: &Fingerprinter, body: &mut Map<String, Value>) {
     let mut merged = Map::new();
@@ -246,7 +264,7 @@ pub fn fingerprint_secret(fp: &Fingerprinter, body: &mut Map<String, Value>) {
                     .unwrap_or_else(|_| s.as_bytes().to_vec()),
                 other => other.to_string().into_bytes(),
             };
-            merged.insert(k, Value::String(fp.token(&bytes)));
+            merged.insert(k, Value::String(token_once(fp, &bytes)));
         }
     }
     if let Some(Value::Object(data)) = body.remove("stringData") {
@@ -255,7 +273,7 @@ pub fn fingerprint_secret(fp: &Fingerprinter, body: &mut Map<String, Value>) {
                 Value::String(s) => s.as_bytes().to_vec(),
                 other => other.to_string().into_bytes(),
             };
-            merged.insert(k, Value::String(fp.token(&bytes)));
+            merged.insert(k, Value::String(token_once(fp, &bytes)));
         }
     }
     if !merged.is_empty() {
@@ -328,6 +346,29 @@ mod tests {
         assert_eq!(scrub(body["data"]["a"].as_str().unwrap()), SHOWN);
     }
 
+    /// Fingerprinting is idempotent: tokens (raw or base64-encoded) are kept as they are.
+    #[test]
+    fn fingerprinting_twice_changes_nothing() {
+        let fp = Fingerprinter::from_secret("k");
+        let mut body = json!({"data": {"a": "Q0FOQVJZLXg="}})
+            .as_object()
+            .unwrap()
+            .clone();
+        fingerprint_secret(&fp, &mut body);
+        let once = body.clone();
+        fingerprint_secret(&fp, &mut body);
+        assert_eq!(body, once);
+        let token = once["data"]["a"].as_str().unwrap();
+        let encoded = base64::engine::general_purpose::STANDARD.encode(token);
+        let mut served = json!({"data": {"a": encoded, "b": SHOWN}})
+            .as_object()
+            .unwrap()
+            .clone();
+        fingerprint_secret(&fp, &mut served);
+        assert_eq!(served["data"]["a"], once["data"]["a"]);
+        assert_eq!(served["data"]["b"], SHOWN);
+    }
+
     /// Inline shapes are redacted, the rest of the string is kept.
     #[test]
     fn inline_redaction_keeps_context() {
@@ -336,6 +377,11 @@ mod tests {
         assert!(r.starts_with("postgres://app:‹redacted:"), "{r}");
         assert!(r.ends_with("@db:5432/app"));
         assert!(!r.contains("CANARY"));
+        assert_eq!(
+            redact_inline(&fp, &r).as_deref(),
+            Some(r.as_str()),
+            "idempotent"
+        );
         assert!(redact_inline(&fp, "AKIACANARY1234567890").is_some());
         assert!(redact_inline(&fp, "sk_live_CANARYabcdef123456").is_some());
         assert!(redact_inline(&fp, "http://payments:8080/v1").is_none());

@@ -1,7 +1,12 @@
 //! Renderers: a report in, text out. They decide nothing.
 
+pub mod drift_markdown;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod table;
+pub mod trend_svg;
 
 use crate::model::{Finding, Report, Severity, Verdict};
 

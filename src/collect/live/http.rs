@@ -1,0 +1,290 @@
+//! One GET against the API server, the way every live request is made: a per-request timeout,
+//! bounded retries with exponential backoff for 429/5xx and transport errors, `Retry-After`
+//! honoured. Logs (with `-v`) name the path, the status and the time, never a body.
+
+use bytes::Bytes;
+use http::{HeaderMap, Request, StatusCode, header};
+use std::time::{Duration, Instant};
+
+/// Longest `Retry-After` we wait for; a server asking for more gets a gap instead of a stall.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+/// First backoff step; doubled per attempt.
+const BACKOFF_BASE: Duration = Duration::from_millis(250);
+/// Longest backoff step.
+const BACKOFF_CAP: Duration = Duration::from_secs(4);
+/// Timeouts are retried at most this many times (a hung server tends to stay hung).
+const TIMEOUT_RETRIES: u32 = 1;
+
+/// A successful response.
+pub(crate) struct Fetched {
+    /// The body.
+    pub body: Bytes,
+    /// `Content-Type`, lowercased (empty when absent).
+    pub content_type: String,
+}
+
+/// Why a request finally failed.
+#[derive(Debug, Clone)]
+pub(crate) enum Failure {
+    /// The server answered with an error status.
+    Status {
+        /// HTTP status.
+        code: u16,
+        /// The `Status` object's message, if the body held one.
+        message: String,
+    },
+    /// No answer within the per-request timeout.
+    Timeout(Duration),
+    /// The connection failed.
+    Transport {
+        /// True when nothing listens at the address.
+        refused: bool,
+        /// The error, as the HTTP stack words it.
+        message: String,
+    },
+}
+
+impl Failure {
+    /// A short reason for a coverage gap: `403 Forbidden: secrets is forbidden: …`.
+    pub fn reason(&self) -> String {
+        match self {
+            Failure::Status { code, message } => {
+                let name = StatusCode::from_u16(*code)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("error");
+                let mut r = format!("{code} {name}");
+                if !message.is_empty() {
+                    r.push_str(": ");
+                    r.extend(message.chars().take(200));
+                }
+                r
+            }
+            Failure::Timeout(d) => format!("timed out after {}", super::human_duration(*d)),
+            Failure::Transport { message, .. } => format!("connection failed: {message}"),
+        }
+    }
+
+    fn retryable(&self) -> bool {
+        match self {
+            Failure::Status { code, .. } => matches!(code, 429 | 500 | 502 | 503 | 504),
+            Failure::Timeout(_) => true,
+            Failure::Transport { refused, .. } => !refused,
+        }
+    }
+}
+
+/// Makes requests for one side.
+#[derive(Clone)]
+pub(crate) struct Fetcher {
+    client: kube::Client,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Retries after the first attempt (for 429/5xx/transport errors).
+    pub retries: u32,
+    /// `context:NAME`, for logs.
+    pub side: String,
+}
+
+impl Fetcher {
+    /// A fetcher over a connected client.
+    pub fn new(client: kube::Client, timeout: Duration, retries: u32, side: String) -> Self {
+        Fetcher {
+            client,
+            timeout,
+            retries,
+            side,
+        }
+    }
+
+    /// GETs `path` (with its query), retrying as allowed.
+    pub async fn get(&self, path: &str, accept: &str) -> Result<Fetched, Failure> {
+        let max_retries = self.retries;
+        let mut attempt = 0u32;
+        let mut timeouts = 0u32;
+        loop {
+            let started = Instant::now();
+            let (result, retry_after) = self.once(path, accept).await;
+            let ms = started.elapsed().as_millis();
+            let failure = match result {
+                Ok(f) => {
+                    tracing::debug!(side = %self.side, "GET {path} -> 200 ({} bytes, {ms} ms)", f.body.len());
+                    return Ok(f);
+                }
+                Err(e) => e,
+            };
+            tracing::debug!(side = %self.side, "GET {path} -> {} ({ms} ms)", failure.reason());
+            if matches!(failure, Failure::Timeout(_)) {
+                timeouts += 1;
+            }
+            if !failure.retryable() || attempt >= max_retries || timeouts > TIMEOUT_RETRIES {
+                return Err(failure);
+            }
+            attempt += 1;
+            let (wait, why) = match retry_after {
+                Some(d) => (d.min(MAX_RETRY_AFTER), "Retry-After"),
+                None => (backoff(attempt), "backoff"),
+            };
+            tracing::debug!(
+                side = %self.side,
+                "retrying GET {path} in {} ({why}; attempt {} of {})",
+                super::human_duration(wait),
+                attempt + 1,
+                max_retries + 1
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn once(&self, path: &str, accept: &str) -> (Result<Fetched, Failure>, Option<Duration>) {
+        let request = match Request::get(path)
+            .header(header::ACCEPT, accept)
+            .body(kube::client::Body::empty())
+        {
+            Ok(r) => r,
+            Err(e) => {
+                let failure = Failure::Transport {
+                    refused: false,
+                    message: format!("invalid request path: {e}"),
+                };
+                return (Err(failure), None);
+            }
+        };
+        let exchange = async {
+            let response = self.client.send(request).await.map_err(transport)?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response
+                .into_body()
+                .collect_bytes()
+                .await
+                .map_err(transport)?;
+            Ok::<_, Failure>((status, headers, body))
+        };
+        match tokio::time::timeout(self.timeout, exchange).await {
+            Err(_) => (Err(Failure::Timeout(self.timeout)), None),
+            Ok(Err(f)) => (Err(f), None),
+            Ok(Ok((status, headers, body))) if status.is_success() => {
+                let content_type = headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                (Ok(Fetched { body, content_type }), None)
+            }
+            Ok(Ok((status, headers, body))) => {
+                let failure = Failure::Status {
+                    code: status.as_u16(),
+                    message: status_message(&body),
+                };
+                (Err(failure), retry_after(&headers))
+            }
+        }
+    }
+}
+
+/// Exponential backoff with jitter (±25%) for the n-th retry (1-based).
+fn backoff(n: u32) -> Duration {
+    let step = BACKOFF_BASE.saturating_mul(1u32 << n.saturating_sub(1).min(8));
+    let step = step.min(BACKOFF_CAP);
+    let jitter = rand::random_range(0.75..1.25);
+    step.mul_f64(jitter)
+}
+
+/// `Retry-After` in seconds (the form Kubernetes sends); HTTP dates are not used by it.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(header::RETRY_AFTER)?.to_str().ok()?;
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// The `message` of a `Status` body, if it is one (never anything else from the body).
+fn status_message(body: &[u8]) -> String {
+    #[derive(serde::Deserialize)]
+    struct Status {
+        #[serde(default)]
+        kind: String,
+        #[serde(default)]
+        message: String,
+    }
+    match serde_json::from_slice::<Status>(body) {
+        Ok(s) if s.kind == "Status" => s.message.lines().next().unwrap_or("").to_string(),
+        _ => String::new(),
+    }
+}
+
+fn transport(e: kube::Error) -> Failure {
+    let refused = error_chain(&e).any(|io| io == std::io::ErrorKind::ConnectionRefused);
+    Failure::Transport {
+        refused,
+        message: innermost(&e),
+    }
+}
+
+/// The io error kinds along an error's source chain.
+fn error_chain<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = std::io::ErrorKind> + 'a {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    std::iter::from_fn(move || {
+        while let Some(err) = cur {
+            cur = err.source();
+            if let Some(io) = err.downcast_ref::<std::io::Error>() {
+                return Some(io.kind());
+            }
+        }
+        None
+    })
+}
+
+/// The most specific message in an error's source chain.
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// Percent-encodes a query value (continue tokens are base64 and carry `+`, `/`, `=`).
+pub(crate) fn encode_query_value(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Retry-After in seconds is read; junk is ignored; backoff grows and stays bounded.
+    #[test]
+    fn retry_after_and_backoff() {
+        let mut h = HeaderMap::new();
+        h.insert(header::RETRY_AFTER, "2".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
+        h.insert(header::RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+        assert!(backoff(1) < Duration::from_millis(320));
+        assert!(backoff(20) <= BACKOFF_CAP.mul_f64(1.25));
+    }
+
+    /// Only a Status body yields a message; other bodies (which may hold data) yield nothing.
+    #[test]
+    fn status_messages_only() {
+        let s = br#"{"kind":"Status","message":"secrets is forbidden","code":403}"#;
+        assert_eq!(status_message(s), "secrets is forbidden");
+        assert_eq!(status_message(br#"{"kind":"Secret","message":"x"}"#), "");
+        let f = Failure::Status {
+            code: 403,
+            message: "secrets is forbidden".into(),
+        };
+        assert_eq!(f.reason(), "403 Forbidden: secrets is forbidden");
+        assert_eq!(encode_query_value("a+b/c="), "a%2Bb%2Fc%3D");
+    }
+}

@@ -1,0 +1,244 @@
+//! Listing one resource (cluster-wide or in one namespace): pages of `limit` objects chained by
+//! `continue` tokens, restarted from the top when a token expires (410 Gone). Every page is
+//! parsed straight into the compact document form, and Secret values are fingerprinted (or
+//! dropped) as soon as their page is parsed.
+
+use super::SecretsMode;
+use super::http::{Failure, Fetcher, encode_query_value};
+use crate::collect::raw::RawDoc;
+use crate::model::ApiResource;
+use crate::normalize::secrets::{Fingerprinter, SHOWN, fingerprint_secret};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// A list whose continue token keeps expiring is given up after this many restarts.
+const MAX_RESTARTS: u32 = 3;
+
+/// Annotations that may carry a Secret's values verbatim (`kubectl apply` stores the applied
+/// object there).
+const VALUE_CARRYING_ANNOTATIONS: &[&str] = &["kubectl.kubernetes.io/last-applied-configuration"];
+
+/// One list to make.
+#[derive(Debug, Clone)]
+pub(crate) struct ListTask {
+    /// What to list.
+    pub resource: ApiResource,
+    /// Only this namespace (`-n`); `None` lists cluster-wide.
+    pub namespace: Option<String>,
+}
+
+impl ListTask {
+    /// The collection path, without query.
+    pub fn path(&self) -> String {
+        let r = &self.resource;
+        let root = if r.group.is_empty() {
+            format!("/api/{}", r.version)
+        } else {
+            format!("/apis/{}/{}", r.group, r.version)
+        };
+        match &self.namespace {
+            Some(ns) => format!("{root}/namespaces/{ns}/{}", r.name),
+            None => format!("{root}/{}", r.name),
+        }
+    }
+}
+
+/// A list response, parsed into what checkride keeps.
+#[derive(Deserialize)]
+struct Page {
+    #[serde(default)]
+    metadata: PageMeta,
+    #[serde(default)]
+    items: Vec<RawDoc>,
+}
+
+#[derive(Deserialize, Default)]
+struct PageMeta {
+    #[serde(default, rename = "continue")]
+    continue_token: Option<String>,
+}
+
+/// How a list ended.
+pub(crate) enum ListError {
+    /// The server refused or failed; the reason for the gap.
+    Failed(Failure),
+    /// The continue token expired on every restart.
+    Expired(u32),
+    /// The server answered something that is not a list.
+    Invalid(String),
+}
+
+impl ListError {
+    /// The coverage-gap reason.
+    pub fn reason(&self) -> String {
+        match self {
+            ListError::Failed(f) => f.reason(),
+            ListError::Expired(n) => {
+                format!("410 Gone: the list's continue token expired {n} times in a row; gave up")
+            }
+            ListError::Invalid(why) => format!("the server's answer is not a list: {why}"),
+        }
+    }
+}
+
+/// Settings for listing.
+pub(crate) struct ListSettings<'a> {
+    /// Objects per page.
+    pub page_size: u32,
+    /// How Secrets are read.
+    pub secrets: SecretsMode,
+    /// Fingerprints Secret values.
+    pub fingerprinter: &'a Fingerprinter,
+}
+
+/// Lists every object of a task. A list that cannot be completed yields no objects at all
+/// (half a kind would make every unseen object look deleted).
+pub(crate) async fn list_all(
+    f: &Fetcher,
+    task: &ListTask,
+    s: &ListSettings<'_>,
+) -> Result<Vec<RawDoc>, ListError> {
+    let base = task.path();
+    let mut items: Vec<RawDoc> = Vec::new();
+    let mut token: Option<String> = None;
+    let mut restarts = 0u32;
+    loop {
+        let mut path = format!("{base}?limit={}", s.page_size);
+        if let Some(t) = &token {
+            path.push_str("&continue=");
+            path.push_str(&encode_query_value(t));
+        }
+        let page = match f.get(&path, "application/json").await {
+            Ok(got) => got,
+            Err(Failure::Status { code: 410, .. }) if token.is_some() => {
+                restarts += 1;
+                if restarts > MAX_RESTARTS {
+                    return Err(ListError::Expired(restarts));
+                }
+                tracing::debug!(side = %f.side, "{base}: continue token expired (410); restarting the list");
+                items.clear();
+                token = None;
+                continue;
+            }
+            Err(e) => return Err(ListError::Failed(e)),
+        };
+        let parsed: Page = serde_json::from_slice(&page.body)
+            .map_err(|e| ListError::Invalid(format!("line {} column {}", e.line(), e.column())))?;
+        drop(page);
+        for mut doc in parsed.items {
+            complete_type(&mut doc, &task.resource);
+            if is_secret(&task.resource) {
+                protect_secret(&mut doc, s.secrets, s.fingerprinter);
+            }
+            items.push(doc);
+        }
+        match parsed.metadata.continue_token {
+            Some(t) if !t.is_empty() => token = Some(t),
+            _ => return Ok(items),
+        }
+    }
+}
+
+/// List items of built-in kinds carry no `apiVersion`/`kind`: the resource says what they are.
+fn complete_type(doc: &mut RawDoc, r: &ApiResource) {
+    if doc.kind.is_none() {
+        doc.kind = Some(r.kind.clone());
+    }
+    if doc.api_version.is_none() {
+        doc.api_version = Some(if r.group.is_empty() {
+            r.version.clone()
+        } else {
+            format!("{}/{}", r.group, r.version)
+        });
+    }
+}
+
+fn is_secret(r: &ApiResource) -> bool {
+    r.group.is_empty() && r.kind == "Secret"
+}
+
+/// Secret values leave memory as soon as their page is parsed: fingerprinted, or replaced by
+/// the bare redaction mark (`--secrets keys`). Annotations that copy values go too.
+fn protect_secret(doc: &mut RawDoc, mode: SecretsMode, fp: &Fingerprinter) {
+    if let Some(meta) = doc.metadata.as_mut()
+        && let Some(a) = meta.annotations.as_mut()
+    {
+        for k in VALUE_CARRYING_ANNOTATIONS {
+            a.remove(*k);
+        }
+    }
+    match mode {
+        SecretsMode::Fingerprint => fingerprint_secret(fp, &mut doc.rest),
+        SecretsMode::Keys | SecretsMode::Skip => {
+            for field in ["data", "stringData"] {
+                if let Some(Value::Object(m)) = doc.rest.get_mut(field) {
+                    for v in m.values_mut() {
+                        *v = Value::String(SHOWN.to_string());
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret_doc() -> RawDoc {
+        serde_json::from_str(
+            r#"{"metadata":{"name":"db","namespace":"shop","annotations":{
+                "kubectl.kubernetes.io/last-applied-configuration":"{\"data\":{\"p\":\"Q0FOQVJZ\"}}"}},
+                "type":"Opaque","data":{"password":"Q0FOQVJZLWxpdmU="}}"#,
+        )
+        .unwrap()
+    }
+
+    fn secret_resource() -> ApiResource {
+        ApiResource {
+            group: String::new(),
+            version: "v1".into(),
+            kind: "Secret".into(),
+            name: "secrets".into(),
+            namespaced: true,
+            verbs: vec!["list".into()],
+            short_names: vec![],
+        }
+    }
+
+    /// Values become fingerprints (or the bare mark) at once; the applied-configuration copy
+    /// goes; items get their type from the resource.
+    #[test]
+    fn secrets_are_protected_at_parse_time() {
+        let fp = Fingerprinter::from_secret("k");
+        for mode in [SecretsMode::Fingerprint, SecretsMode::Keys] {
+            let mut d = secret_doc();
+            complete_type(&mut d, &secret_resource());
+            protect_secret(&mut d, mode, &fp);
+            let text = format!("{:?}", d);
+            assert!(!text.contains("Q0FOQVJZ"), "{text}");
+            assert!(!text.contains("CANARY"), "{text}");
+            assert_eq!(d.kind.as_deref(), Some("Secret"));
+            assert_eq!(d.api_version.as_deref(), Some("v1"));
+            let v = d.rest["data"]["password"].as_str().unwrap().to_string();
+            match mode {
+                SecretsMode::Keys => assert_eq!(v, SHOWN),
+                _ => assert!(v.starts_with("‹redacted:"), "{v}"),
+            }
+        }
+    }
+
+    /// Paths of cluster-wide and per-namespace lists, core and grouped.
+    #[test]
+    fn paths() {
+        let mut t = ListTask {
+            resource: secret_resource(),
+            namespace: Some("shop".into()),
+        };
+        assert_eq!(t.path(), "/api/v1/namespaces/shop/secrets");
+        t.resource.group = "apps".into();
+        t.resource.name = "deployments".into();
+        t.namespace = None;
+        assert_eq!(t.path(), "/apis/apps/v1/deployments");
+    }
+}

@@ -1,0 +1,162 @@
+//! Round trips through `checkride serve`: manifests → snapshot A → serve → snapshot of the
+//! context → snapshot B. A and B hold the same objects and facts, and `compare` of two served
+//! snapshots reports exactly what `compare` of their manifests reports.
+
+mod live_support;
+
+use live_support::{Server, checkride, kubeconfig, scenario, snapshot_context, snapshot_to};
+use serde_json::{Value, json};
+use std::path::Path;
+
+fn scenarios() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(live_support::root().join("fixtures/scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 8, "the scenario pack is there");
+    names
+}
+
+fn read(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Every side of every scenario survives manifests → A → serve → B unchanged (objects and
+/// facts; a snapshot without a server version is served as v1.33.0 and records it), and
+/// serving B gives B back exactly, discovery included.
+#[test]
+fn snapshots_survive_serve_and_collect() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in scenarios() {
+        for side in ["staging", "prod"] {
+            let label = format!("{name}-{side}");
+            let a_path = snapshot_to(
+                &scenario(&name).join(side),
+                dir.path(),
+                &format!("{label}-a"),
+            );
+            let a = read(&a_path);
+            let server = Server::start(&a_path, &["--with-fingerprints"]);
+            let kc = kubeconfig(dir.path(), &[("rt", &server.url)]);
+            let out = snapshot_context(&kc, "rt", &[]);
+            assert_eq!(out.code, 0, "{label}: {}", out.stderr);
+            drop(server);
+            let b = out.json();
+            assert_eq!(b["objects"], a["objects"], "{label}: objects");
+            assert_eq!(b["facts"]["nodes"], a["facts"]["nodes"], "{label}: nodes");
+            let version = &b["facts"]["serverVersion"];
+            match a["facts"].get("serverVersion") {
+                Some(v) => assert_eq!(version, v, "{label}: server version"),
+                None => assert_eq!(version["gitVersion"], "v1.33.0", "{label}: default version"),
+            }
+            assert_eq!(
+                b["coverage"],
+                json!({"complete": true, "gaps": []}),
+                "{label}"
+            );
+            assert_eq!(b["source"], "context:rt");
+
+            let b_path = dir.path().join(format!("{label}-b.json"));
+            std::fs::write(&b_path, &out.stdout).unwrap();
+            let server = Server::start(&b_path, &["--with-fingerprints"]);
+            let kc = kubeconfig(dir.path(), &[("rt", &server.url)]);
+            let again = snapshot_context(&kc, "rt", &[]);
+            assert_eq!(again.code, 0, "{label}: {}", again.stderr);
+            assert_eq!(again.stdout, out.stdout, "{label}: serving B gives B back");
+        }
+    }
+}
+
+/// Copies a scenario side, adding a `kubectl version` dump when it has none, so both ways of
+/// reading it know the server version (a served snapshot always answers `/version`).
+fn with_version(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    let mut has_version = false;
+    for entry in std::fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        has_version |= text.contains("serverVersion");
+        std::fs::write(dst.join(entry.file_name()), text).unwrap();
+    }
+    if !has_version {
+        let dump = json!({"serverVersion": {"major": "1", "minor": "31", "gitVersion": "v1.31.2", "platform": "linux/amd64"}});
+        std::fs::write(dst.join("zz-version.json"), dump.to_string()).unwrap();
+    }
+}
+
+/// What may differ between a report on manifests and one on the snapshots served from them:
+/// the sources' names, and objects ignored on purpose (a snapshot no longer holds them).
+fn comparable(mut report: Value) -> Value {
+    for side in ["staging", "prod"] {
+        let s = report[side].as_object_mut().unwrap();
+        s.remove("source");
+        s.remove("ignored");
+    }
+    report
+}
+
+/// `compare context:staging context:prod` against two served snapshots gives exactly the
+/// report `compare` gives on the manifests they came from, for every scenario.
+#[test]
+fn compare_through_serve_equals_compare_of_manifests() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in scenarios() {
+        let base = dir.path().join(&name);
+        for side in ["staging", "prod"] {
+            with_version(&scenario(&name).join(side), &base.join(side));
+        }
+        let (s_dir, p_dir) = (base.join("staging"), base.join("prod"));
+        let manifests = checkride(&[
+            "compare",
+            s_dir.to_str().unwrap(),
+            p_dir.to_str().unwrap(),
+            "-o",
+            "json",
+        ]);
+        assert!(
+            manifests.code == 0 || manifests.code == 1,
+            "{name}: {}",
+            manifests.stderr
+        );
+
+        let s_snap = snapshot_to(&s_dir, &base, "staging-snapshot");
+        let p_snap = snapshot_to(&p_dir, &base, "prod-snapshot");
+        let s_server = Server::start(&s_snap, &["--with-fingerprints"]);
+        let p_server = Server::start(&p_snap, &["--with-fingerprints"]);
+        let kc = kubeconfig(
+            &base,
+            &[("staging", &s_server.url), ("prod", &p_server.url)],
+        );
+        let live = checkride(&[
+            "compare",
+            "context:staging",
+            "context:prod",
+            "--kubeconfig",
+            kc.to_str().unwrap(),
+            "-o",
+            "json",
+        ]);
+        assert_eq!(
+            live.code, manifests.code,
+            "{name}: exit code; {}",
+            live.stderr
+        );
+        let (m, l) = (manifests.json(), live.json());
+        if m["coverage"]["assumptions"] != l["coverage"]["assumptions"] {
+            // Scopes a manifest side had to assume are known from discovery when live.
+            let assumed = m["coverage"]["assumptions"].as_array().unwrap();
+            assert!(
+                assumed
+                    .iter()
+                    .all(|a| a.as_str().unwrap().contains("no CustomResourceDefinition"))
+            );
+            let mut m = comparable(m.clone());
+            m["coverage"].as_object_mut().unwrap().remove("assumptions");
+            assert_eq!(comparable(l), m, "{name}");
+        } else {
+            assert_eq!(comparable(l), comparable(m), "{name}");
+        }
+        assert_eq!(live.stderr, "", "{name}: nothing on stderr on a pipe");
+    }
+}
