@@ -7,22 +7,29 @@ use clap::Args;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-/// How findings are judged: extra rules, waivers, preview rules.
+/// Where rules come from: `--rules DIR`s and the config file.
 #[derive(Debug, Clone, Default, Args)]
-pub struct JudgeArgs {
+pub struct RuleDirs {
     /// A folder of rule files on top of the built-in pack (repeatable); a rule with a built-in's
     /// id replaces it.
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
+    /// A checkride.yaml naming rules folders, a waivers file and `preview` (see docs/rules.md).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// How findings are judged: extra rules, waivers, preview rules.
+#[derive(Debug, Clone, Default, Args)]
+pub struct JudgeArgs {
+    #[command(flatten)]
+    pub dirs: RuleDirs,
     /// A waivers file: findings accepted on purpose, until a date.
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
     /// Let `preview` rules fail CI like stable ones.
     #[arg(long)]
     pub preview: bool,
-    /// A checkride.yaml naming rules folders, a waivers file and `preview` (see docs/rules.md).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -56,14 +63,14 @@ impl JudgeArgs {
     /// Merges the config file (when given) with the command line.
     pub fn resolve(&self) -> Result<Resolved, Error> {
         let mut out = Resolved::default();
-        if let Some(path) = &self.config {
+        if let Some(path) = &self.dirs.config {
             let cfg = read_config(path)?;
             let base = path.parent().unwrap_or(Path::new(""));
             out.rules = cfg.rules.iter().map(|r| base.join(r)).collect();
             out.waivers = cfg.waivers.map(|w| base.join(w));
             out.preview = cfg.preview;
         }
-        out.rules.extend(self.rules.iter().cloned());
+        out.rules.extend(self.dirs.rules.iter().cloned());
         if self.waivers.is_some() {
             out.waivers.clone_from(&self.waivers);
         }
@@ -88,6 +95,19 @@ fn read_config(path: &Path) -> Result<ConfigFile, Error> {
     match load::parse_checked::<ConfigFile>(&text, &CONFIG_SHAPE, &mut p) {
         Some(c) if p.errors.is_empty() => Ok(c),
         _ => Err(Error::Many(p.errors)),
+    }
+}
+
+impl RuleDirs {
+    /// The rule set: built-in pack, then the config file's folders, then `--rules` and `extra`.
+    pub fn load(&self, extra: &[PathBuf]) -> Result<RuleSet, Error> {
+        let judge = JudgeArgs {
+            dirs: self.clone(),
+            ..JudgeArgs::default()
+        };
+        let mut dirs = judge.resolve()?.rules;
+        dirs.extend(extra.iter().cloned());
+        RuleSet::load(&dirs)
     }
 }
 

@@ -1,7 +1,7 @@
 //! `checkride rules list | explain ID | test [DIR]…`: the rule tooling.
 
 use super::compare::write_stdout;
-use super::config::JudgeArgs;
+use super::config::RuleDirs;
 use crate::error::Error;
 use crate::rules::rule::{Expect, Rule, Status};
 use crate::rules::{RuleSet, examples};
@@ -23,44 +23,41 @@ pub enum RulesCommand {
     /// Every rule: id, verdict, status, title.
     List {
         #[command(flatten)]
-        judge: JudgeArgs,
+        dirs: RuleDirs,
     },
     /// One rule: rationale, match, condition, sentences, examples.
     Explain {
         /// Rule id.
         id: String,
         #[command(flatten)]
-        judge: JudgeArgs,
+        dirs: RuleDirs,
     },
     /// Runs rule examples through the whole pipeline: those of the rules in DIRs, or all.
     Test {
         /// Folders of rules to test (on top of the built-in pack); none = every rule.
-        dirs: Vec<PathBuf>,
+        folders: Vec<PathBuf>,
         #[command(flatten)]
-        judge: JudgeArgs,
+        dirs: RuleDirs,
     },
 }
 
 /// Runs a `rules` subcommand; returns the exit code.
 pub fn run(args: &RulesArgs) -> crate::Result<i32> {
     match &args.command {
-        RulesCommand::List { judge } => {
-            let (set, _, _) = judge.load()?;
+        RulesCommand::List { dirs } => {
+            let set = dirs.load(&[])?;
             write_stdout(&list(&set))?;
             Ok(0)
         }
-        RulesCommand::Explain { id, judge } => {
-            let (set, _, _) = judge.load()?;
+        RulesCommand::Explain { id, dirs } => {
+            let set = dirs.load(&[])?;
             let rule = set.get(id).ok_or_else(|| unknown(&set, id))?;
             write_stdout(&explain(rule))?;
             Ok(0)
         }
-        RulesCommand::Test { dirs, judge } => {
-            let mut with = judge.clone();
-            with.rules.extend(dirs.iter().cloned());
-            let r = with.resolve()?;
-            let set = RuleSet::load(&r.rules)?;
-            let only_user = !dirs.is_empty();
+        RulesCommand::Test { folders, dirs } => {
+            let set = dirs.load(folders)?;
+            let only_user = !folders.is_empty();
             let (text, failed) = test(&set, only_user);
             write_stdout(&text)?;
             Ok(if failed { 1 } else { 0 })

@@ -7,7 +7,7 @@ use super::pattern::{Segment, parse_path};
 use super::related::SideData;
 use super::rule::{Rule, Status, Subject};
 use super::template::Which;
-use super::view::{Run, View};
+use super::view::{Lazy, Run, View};
 use super::{cel, describe, finding_id};
 use crate::diff::pair::NameMapping;
 use crate::diff::{DiffResult, Difference};
@@ -15,7 +15,6 @@ use crate::model::{Change, Finding, RuleError, Side};
 use crate::normalize::secrets::scrub;
 use kube_cel::cel::Context;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
 
 /// Classifies every difference; returns the findings (in diff order) and the rule errors.
 pub fn classify(
@@ -56,25 +55,16 @@ fn subject<'a>(d: &'a Difference, path: Option<&'a [Segment]>) -> Subject<'a> {
     }
 }
 
-/// What evaluating conditions for one difference needs, and the errors it records.
-struct Eval<'r, 'a> {
-    run: &'a Run<'a>,
-    root: &'r Context<'r>,
+/// Records the rule errors of one difference.
+struct Eval {
     finding: String,
     errors: Vec<RuleError>,
 }
 
-impl<'r> Eval<'r, '_> {
-    /// Does the rule's condition hold on this view? (Context built on first use.)
-    fn holds(
-        &mut self,
-        r: &Rule,
-        v: &View,
-        ctx: &mut Option<Context<'r>>,
-        uses: &BTreeSet<&'static str>,
-    ) -> bool {
+impl Eval {
+    /// Does the rule's condition hold in this context?
+    fn holds(&mut self, r: &Rule, ctx: &Context) -> bool {
         let Some(w) = &r.when else { return true };
-        let ctx = ctx.get_or_insert_with(|| v.cel_context(self.root, self.run, uses));
         match w.eval(ctx) {
             Ok(b) => b,
             Err(e) => {
@@ -91,12 +81,6 @@ impl<'r> Eval<'r, '_> {
             error: scrub(e).into_owned(),
         });
     }
-}
-
-fn uses_of<'x>(rs: impl Iterator<Item = &'x Rule>) -> BTreeSet<&'static str> {
-    rs.filter_map(|r| r.when.as_ref())
-        .flat_map(|w| w.uses.iter().copied())
-        .collect()
 }
 
 fn judge<'r>(
@@ -128,17 +112,16 @@ fn judge<'r>(
     }
     let view = View::new(d, run, segs);
     let mut ev = Eval {
-        run,
-        root,
         finding: id.clone(),
         errors: Vec::new(),
     };
+    let lazy = Lazy::new(&view, run);
+    let mut ctx = root.new_inner_scope();
+    ctx.set_variable_resolver(&lazy);
     // (rule, index of the child view that matched, or None for the difference itself)
     let mut matched: Vec<(&Rule, Option<usize>)> = Vec::new();
-    let uses = uses_of(direct.iter().copied());
-    let mut ctx = None;
     for r in &direct {
-        if ev.holds(r, &view, &mut ctx, &uses) {
+        if ev.holds(r, &ctx) {
             matched.push((r, None));
         }
     }
@@ -152,22 +135,23 @@ fn judge<'r>(
     } else {
         Vec::new()
     };
-    let mut deep: Vec<(&Rule, usize)> = Vec::new();
-    for r in rules.active() {
-        for (i, c) in child_views.iter().enumerate() {
-            if r.matcher.matches(&subject(d, c.segs.as_deref())) {
-                deep.push((r, i));
+    let child_lazy: Vec<Lazy> = child_views.iter().map(|v| Lazy::new(v, run)).collect();
+    for (i, c) in child_views.iter().enumerate() {
+        let mut cctx: Option<Context> = None;
+        for r in rules.active() {
+            if matched.iter().any(|(m, _)| m.id == r.id)
+                || !r.matcher.matches(&subject(d, c.segs.as_deref()))
+            {
+                continue;
             }
-        }
-    }
-    let mut child_ctx: Vec<Option<Context>> = child_views.iter().map(|_| None).collect();
-    let deep_uses = uses_of(deep.iter().map(|(r, _)| *r));
-    for (r, i) in &deep {
-        if matched.iter().any(|(m, _)| m.id == r.id) {
-            continue;
-        }
-        if ev.holds(r, &child_views[*i], &mut child_ctx[*i], &deep_uses) {
-            matched.push((r, Some(*i)));
+            let cctx = cctx.get_or_insert_with(|| {
+                let mut x = root.new_inner_scope();
+                x.set_variable_resolver(&child_lazy[i]);
+                x
+            });
+            if ev.holds(r, cctx) {
+                matched.push((r, Some(i)));
+            }
         }
     }
     if matched.is_empty() {

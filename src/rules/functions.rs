@@ -2,11 +2,12 @@
 //! names inside values, versions inside free text, image references.
 
 use crate::normalize::names::EnvTokens;
+use kube_cel::cel::extractors::This;
 use kube_cel::cel::objects::{Key, Map as CelMap};
-use kube_cel::cel::{Context, ResolveResult, Value as Cel};
+use kube_cel::cel::{Context, ExecutionError, FunctionContext, ResolveResult, Value as Cel};
 use regex::Regex;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Names of lower environments that values often carry besides the staging/prod tokens.
 const LOWER_ENVS: &[&str] = &[
@@ -42,6 +43,9 @@ pub fn register(ctx: &mut Context<'_>, tokens: &EnvTokens) {
     ctx.add_function("versionOf", |s: Arc<String>| -> ResolveResult {
         Ok(Cel::String(Arc::new(version_of(&s))))
     });
+    // Same semantics as CEL's `matches`, with compiled regexes kept: rules call it once per
+    // difference with the same literal pattern, and compiling a regex costs far more than using it.
+    ctx.add_function("matches", cached_matches);
     ctx.add_function("typeOf", |v: Cel| -> ResolveResult {
         Ok(Cel::String(Arc::new(type_name(&v).to_string())))
     });
@@ -57,6 +61,34 @@ pub fn register(ctx: &mut Context<'_>, tokens: &EnvTokens) {
     ctx.add_function("imageDigest", |s: Arc<String>| -> ResolveResult {
         Ok(Cel::String(Arc::new(split_image(&s).2.to_string())))
     });
+}
+
+fn cached_matches(
+    ftx: &FunctionContext,
+    This(this): This<Arc<String>>,
+    pattern: Arc<String>,
+) -> Result<bool, ExecutionError> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Regex>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let cached = cache
+        .lock()
+        .ok()
+        .and_then(|c| c.get(pattern.as_str()).cloned());
+    let re = match cached {
+        Some(re) => re,
+        None => {
+            let re = Regex::new(&pattern)
+                .map_err(|e| ftx.error(format!("'{pattern}' not a valid regex: {e}")))?;
+            if let Ok(mut c) = cache.lock() {
+                if c.len() >= 1024 {
+                    c.clear();
+                }
+                c.insert(pattern.to_string(), re.clone());
+            }
+            re
+        }
+    };
+    Ok(re.is_match(&this))
 }
 
 /// The CEL type of a value, by name (`string`, `int`, `list`, `map`, `null`, …).

@@ -12,7 +12,7 @@ use crate::normalize::secrets::scrub_value;
 use kube_cel::cel::Value as Cel;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Identity both sides agree on: group, kind, namespace, name (env tokens, hash suffixes set aside).
 pub(crate) type Canon = (String, String, Option<String>, String);
@@ -25,6 +25,9 @@ pub(crate) struct SideData<'a> {
     manifests: Vec<OnceLock<Arc<Value>>>,
     cel: Vec<OnceLock<Cel>>,
     index: OnceLock<Index>,
+    /// Canonical namespace and stripped names, per (side, text): pairing's name rules are not
+    /// cheap and the same few strings come back for every object.
+    names: [Mutex<HashMap<String, String>>; 4],
 }
 
 #[derive(Default)]
@@ -36,8 +39,8 @@ struct Index {
     targeted_by: HashMap<Canon, Vec<usize>>,
     /// (namespace, app) → workloads.
     apps: HashMap<(Option<String>, String), Vec<usize>>,
-    /// Namespace → workloads.
-    workloads_in: HashMap<Option<String>, Vec<usize>>,
+    /// (namespace, pod template label, value) → workloads, to resolve selectors without a scan.
+    by_label: HashMap<(Option<String>, String, String), Vec<usize>>,
 }
 
 fn is_workload(o: &Object) -> bool {
@@ -54,6 +57,7 @@ impl<'a> SideData<'a> {
             manifests: (0..n).map(|_| OnceLock::new()).collect(),
             cel: (0..n).map(|_| OnceLock::new()).collect(),
             index: OnceLock::new(),
+            names: Default::default(),
         }
     }
 
@@ -71,6 +75,23 @@ impl<'a> SideData<'a> {
             .clone()
     }
 
+    /// A namespace (`ns` true) or a name in the form both sides agree on, memoized.
+    fn canonical(&self, ns: bool, text: &str, staging_side: bool) -> String {
+        let memo = &self.names[usize::from(ns) * 2 + usize::from(staging_side)];
+        if let Some(v) = memo.lock().ok().and_then(|m| m.get(text).cloned()) {
+            return v;
+        }
+        let v = if ns {
+            self.mapping.canonical_namespace(text, staging_side)
+        } else {
+            self.mapping.tokens.strip(text, staging_side)
+        };
+        if let Ok(mut m) = memo.lock() {
+            m.insert(text.to_string(), v.clone());
+        }
+        v
+    }
+
     /// The canonical identity of a key as seen from the side it was read on.
     pub fn canon_key(&self, k: &ObjectKey, staging_side: bool) -> Canon {
         let base = if k.group.is_empty() && matches!(k.kind.as_str(), "ConfigMap" | "Secret") {
@@ -83,8 +104,8 @@ impl<'a> SideData<'a> {
             k.kind.clone(),
             k.namespace
                 .as_deref()
-                .map(|ns| self.mapping.canonical_namespace(ns, staging_side)),
-            self.mapping.tokens.strip(base, staging_side),
+                .map(|ns| self.canonical(true, ns, staging_side)),
+            self.canonical(false, base, staging_side),
         )
     }
 
@@ -93,14 +114,11 @@ impl<'a> SideData<'a> {
             .key
             .namespace
             .as_deref()
-            .map(|n| self.mapping.canonical_namespace(n, staging_side));
-        let mut ids = vec![(
-            ns.clone(),
-            self.mapping.tokens.strip(&o.key.name, staging_side),
-        )];
+            .map(|n| self.canonical(true, n, staging_side));
+        let mut ids = vec![(ns.clone(), self.canonical(false, &o.key.name, staging_side))];
         for label in ["app.kubernetes.io/name", "app"] {
             if let Some(v) = o.label(label) {
-                ids.push((ns.clone(), self.mapping.tokens.strip(v, staging_side)));
+                ids.push((ns.clone(), self.canonical(false, v, staging_side)));
             }
         }
         ids.sort();
@@ -115,7 +133,17 @@ impl<'a> SideData<'a> {
                 let k = self.canon_key(&o.key, self.staging_side);
                 ix.by_key.entry(k.clone()).or_insert(i);
                 if is_workload(o) {
-                    ix.workloads_in.entry(k.2.clone()).or_default().push(i);
+                    for (lk, lv) in workload::template_labels(&o.key, &o.body)
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let Some(lv) = lv.as_str() {
+                            ix.by_label
+                                .entry((k.2.clone(), lk.clone(), lv.to_string()))
+                                .or_default()
+                                .push(i);
+                        }
+                    }
                     for id in self.app_ids(o, self.staging_side) {
                         ix.apps.entry(id).or_default().push(i);
                     }
@@ -166,10 +194,25 @@ impl<'a> SideData<'a> {
         let Some(selector) = selector else {
             return Vec::new();
         };
+        // Candidates: workloads carrying the selector's first label; then the whole selector.
+        let labels = selector
+            .get("matchLabels")
+            .and_then(Value::as_object)
+            .or_else(|| {
+                selector
+                    .as_object()
+                    .filter(|m| !m.contains_key("matchExpressions"))
+            });
+        let Some((lk, lv)) = labels
+            .and_then(|m| m.iter().next())
+            .and_then(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+        else {
+            return Vec::new();
+        };
         let ns = self.canon_key(&o.key, from_staging).2;
         let mut out: Vec<usize> = ix
-            .workloads_in
-            .get(&ns)
+            .by_label
+            .get(&(ns, lk, lv))
             .into_iter()
             .flatten()
             .copied()

@@ -1,6 +1,7 @@
 //! One difference as rules see it: the variables of `when` (CEL) and of the templates (JSON),
 //! each computed only when a rule asks for it. Every value is scrubbed of secrets first.
 
+use super::cel::VARIABLES;
 use super::cel::{map, opt_str, to_cel};
 use super::entries;
 use super::pattern::Segment;
@@ -10,9 +11,11 @@ use crate::diff::Difference;
 use crate::model::workload::{self, CONTAINER_LISTS};
 use crate::model::{ClusterFacts, Object};
 use crate::normalize::secrets::scrub_value;
-use kube_cel::cel::{Context, Value as Cel};
+use kube_cel::cel::Value as Cel;
+use kube_cel::cel::context::VariableResolver;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// What every difference of a run shares.
 pub(crate) struct Run<'a> {
@@ -182,71 +185,52 @@ impl<'a> View<'a> {
         }
     }
 
-    /// A child CEL context holding the variables named in `uses`.
-    pub fn cel_context<'c>(
-        &self,
-        root: &'c Context<'c>,
-        run: &Run,
-        uses: &std::collections::BTreeSet<&'static str>,
-    ) -> Context<'c> {
-        let mut ctx = root.new_inner_scope();
+    /// One CEL variable of this view (see [`super::cel::VARIABLES`]).
+    fn variable(&self, name: &str, run: &Run) -> Cel {
         let key = self.d.object.as_ref();
-        let mut stage_pod = None;
-        let mut prod_pod = None;
-        for name in uses {
-            let v = match *name {
-                "staging" => to_cel(&self.staging),
-                "prod" => to_cel(&self.prod),
-                "stagingObject" => self
-                    .d
-                    .staging_index
-                    .map(|i| run.staging.cel(i))
-                    .unwrap_or(Cel::Null),
-                "prodObject" => self
-                    .d
-                    .prod_index
-                    .map(|i| run.prod.cel(i))
-                    .unwrap_or(Cel::Null),
-                "stagingPod" | "stagingContainer" => {
-                    let pod = stage_pod.get_or_insert_with(|| Self::pod(self.staging_obj));
-                    if *name == "stagingPod" {
-                        pod.as_ref().map(to_cel).unwrap_or(Cel::Null)
-                    } else {
-                        to_cel(&self.container_of(pod))
-                    }
-                }
-                "prodPod" | "prodContainer" => {
-                    let pod = prod_pod.get_or_insert_with(|| Self::pod(self.prod_obj));
-                    if *name == "prodPod" {
-                        pod.as_ref().map(to_cel).unwrap_or(Cel::Null)
-                    } else {
-                        to_cel(&self.container_of(pod))
-                    }
-                }
-                "container" => opt_str(self.container().map(|c| c.1)),
-                "key" => opt_str(self.key()),
-                "item" => opt_str(self.item()),
-                "segments" => to_cel(&self.segments()),
-                "path" => opt_str(Some(&self.path)),
-                "change" => opt_str(Some(self.d.change.as_str())),
-                "equivalent" => opt_str(self.d.equivalent.as_deref()),
-                "group" => opt_str(Some(key.map(|k| k.group.as_str()).unwrap_or(""))),
-                "kind" => opt_str(Some(key.map(|k| k.kind.as_str()).unwrap_or(""))),
-                "namespace" => {
-                    opt_str(Some(key.and_then(|k| k.namespace.as_deref()).unwrap_or("")))
-                }
-                "name" => opt_str(Some(key.map(|k| k.name.as_str()).unwrap_or(""))),
-                "builtinKind" => Cel::Bool(key.is_some_and(|k| {
-                    scope::builtin().contains_key(&(k.group.as_str(), k.kind.as_str()))
-                })),
-                "facts" => run.facts_cel.clone(),
-                "related" => self.related(run, false).0,
-                "entries" => to_cel(&self.entries()),
-                _ => Cel::Null,
-            };
-            ctx.add_variable_from_value(*name, v);
+        let side_pod = |obj| Self::pod(obj);
+        match name {
+            "staging" => to_cel(&self.staging),
+            "prod" => to_cel(&self.prod),
+            "stagingObject" => self
+                .d
+                .staging_index
+                .map(|i| run.staging.cel(i))
+                .unwrap_or(Cel::Null),
+            "prodObject" => self
+                .d
+                .prod_index
+                .map(|i| run.prod.cel(i))
+                .unwrap_or(Cel::Null),
+            "stagingPod" => side_pod(self.staging_obj)
+                .as_ref()
+                .map(to_cel)
+                .unwrap_or(Cel::Null),
+            "prodPod" => side_pod(self.prod_obj)
+                .as_ref()
+                .map(to_cel)
+                .unwrap_or(Cel::Null),
+            "stagingContainer" => to_cel(&self.container_of(&side_pod(self.staging_obj))),
+            "prodContainer" => to_cel(&self.container_of(&side_pod(self.prod_obj))),
+            "container" => opt_str(self.container().map(|c| c.1)),
+            "key" => opt_str(self.key()),
+            "item" => opt_str(self.item()),
+            "segments" => to_cel(&self.segments()),
+            "path" => opt_str(Some(&self.path)),
+            "change" => opt_str(Some(self.d.change.as_str())),
+            "equivalent" => opt_str(self.d.equivalent.as_deref()),
+            "group" => opt_str(Some(key.map(|k| k.group.as_str()).unwrap_or(""))),
+            "kind" => opt_str(Some(key.map(|k| k.kind.as_str()).unwrap_or(""))),
+            "namespace" => opt_str(Some(key.and_then(|k| k.namespace.as_deref()).unwrap_or(""))),
+            "name" => opt_str(Some(key.map(|k| k.name.as_str()).unwrap_or(""))),
+            "builtinKind" => Cel::Bool(key.is_some_and(|k| {
+                scope::builtin().contains_key(&(k.group.as_str(), k.kind.as_str()))
+            })),
+            "facts" => run.facts_cel.clone(),
+            "related" => self.related(run, false).0,
+            "entries" => to_cel(&self.entries()),
+            _ => Cel::Null,
         }
-        ctx
     }
 
     fn related(&self, run: &Run, json: bool) -> (Cel, Value) {
@@ -328,5 +312,34 @@ fn walk(v: &Value, at: &[Segment], out: &mut Vec<(Vec<Segment>, Value)>) {
             out.push((p.clone(), child.clone()));
             walk(child, &p, out);
         }
+    }
+}
+
+/// The variables of one view, each computed the first time an expression reads it (a rule that
+/// short-circuits never pays for `related` or whole objects).
+pub(crate) struct Lazy<'v, 'a> {
+    view: &'v View<'a>,
+    run: &'v Run<'a>,
+    cache: Vec<OnceLock<Cel>>,
+}
+
+impl<'v, 'a> Lazy<'v, 'a> {
+    pub fn new(view: &'v View<'a>, run: &'v Run<'a>) -> Self {
+        Lazy {
+            view,
+            run,
+            cache: VARIABLES.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+}
+
+impl VariableResolver for Lazy<'_, '_> {
+    fn resolve(&self, name: &str) -> Option<Cel> {
+        let i = VARIABLES.iter().position(|v| *v == name)?;
+        Some(
+            self.cache[i]
+                .get_or_init(|| self.view.variable(name, self.run))
+                .clone(),
+        )
     }
 }
