@@ -96,6 +96,8 @@ def main():
     ap.add_argument("--scaling", default="5000,20000,50000,200000")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--skip-peer", action="store_true")
+    ap.add_argument("--issue-size", type=int, default=28000,
+                    help="objects per side of the extra pair near 70 MB of JSON per side (0: none)")
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     if not shutil.which("hyperfine"):
@@ -118,6 +120,13 @@ def main():
         ("compare-snapshots", f"{BIN} compare {snaps[0]} {snaps[1]} -o json"),
         ("parse-floor", f"{FLOOR} {j[1]} {j[0]}"),
     ]
+    if a.issue_size:
+        di = generate(a.issue_size)
+        ji = [os.path.join(di, "staging.json"), os.path.join(di, "prod.json")]
+        cmds += [
+            ("compare-json-issue-size", f"{BIN} compare {ji[0]} {ji[1]} -o json"),
+            ("parse-floor-issue-size", f"{FLOOR} {ji[1]} {ji[0]}"),
+        ]
     os.environ["CHECKRIDE_FINGERPRINT_KEY"] = "bench"
     means = hyperfine(cmds, a.runs)
     rss = {name: timed(c.split())[1] for name, c in cmds}
@@ -133,9 +142,12 @@ def main():
     scaling = []
     for n in [int(x) for x in a.scaling.split(",") if x]:
         dn = generate(n)
-        wall, r = timed([BIN, "compare", os.path.join(dn, "staging.json"), os.path.join(dn, "prod.json"), "-o", "json"])
-        scaling.append((n, wall, r))
-    svg_chart(scaling, os.path.join(ROOT, "docs/benchmarks-scaling.svg"))
+        sj = [os.path.join(dn, "staging.json"), os.path.join(dn, "prod.json")]
+        wall, r = timed([BIN, "compare", sj[0], sj[1], "-o", "json"])
+        floor_wall, _ = timed([FLOOR, sj[1], sj[0]])
+        mib = (os.path.getsize(sj[0]) + os.path.getsize(sj[1])) / 2**20
+        scaling.append((n, wall, r, floor_wall, mib))
+    svg_chart([(n, w, r) for n, w, r, _, _ in scaling], os.path.join(ROOT, "docs/benchmarks-scaling.svg"))
 
     size = os.path.getsize(j[0]) + os.path.getsize(j[1])
     floor = means["parse-floor"]
@@ -150,12 +162,18 @@ def main():
         f"| compare, YAML input | {means['compare-yaml']:.2f} | {means['compare-yaml']/means['compare-json']:.2f}× JSON | {rss['compare-yaml']:.0f} | ≤ 3× JSON |",
         f"| compare, two snapshots | {means['compare-snapshots']:.2f} | {means['compare-snapshots']/means['compare-json']:.2f}× JSON | {rss['compare-snapshots']:.0f} | ≤ 0.5× JSON |",
     ]
+    if a.issue_size:
+        isz = sum(os.path.getsize(p) for p in ji) / 2**20
+        ci, fi = means["compare-json-issue-size"], means["parse-floor-issue-size"]
+        lines.append(f"| compare, JSON, {a.issue_size} objects ({isz:.0f} MiB, the issue's ≈70 MB per side) | {ci:.2f} | {ci/fi:.2f}× its floor ({fi:.2f} s) | — | ≤ 1.5× floor |")
     if peer:
         lines.append(f"| deepdiff peer (1 run) | {peer[0]:.1f} | checkride {peer[0]/means['compare-json']:.0f}× faster | {peer[1]:.0f} | ≥ 60× |")
-    lines += ["", "Scaling (compare, JSON input, one run each):", "", "| objects | wall (s) | peak RSS (MiB) |", "|---|---|---|"]
-    lines += [f"| {n} | {w:.2f} | {r:.0f} |" for n, w, r in scaling]
+    lines += ["", "Scaling (compare, JSON input, one run each):", "",
+              "| objects per side | input (MiB, both) | wall (s) | parse floor (s) | ratio | peak RSS (MiB) | RSS / input |",
+              "|---|---|---|---|---|---|---|"]
+    lines += [f"| {n} | {m:.0f} | {w:.2f} | {f:.2f} | {w/f:.2f}× | {r:.0f} | {r/m:.1f}× |" for n, w, r, f, m in scaling]
     if len(scaling) >= 2:
-        big = dict((n, w) for n, w, _ in scaling)
+        big = dict((n, w) for n, w, _, _, _ in scaling)
         if 200000 in big and 50000 in big:
             lines.append(f"\n200k / 50k time ratio: {big[200000]/big[50000]:.2f}× (target ≤ 4.5×)")
     text = "\n".join(lines) + "\n"

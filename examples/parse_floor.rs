@@ -14,6 +14,11 @@ use std::thread;
 
 use serde_json::Value;
 
+/// The same allocator as the `checkride` binary, so that the ratio measures the work done, not
+/// the allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn parse(path: &Path) -> Result<Value, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))

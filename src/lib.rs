@@ -12,6 +12,7 @@ pub mod normalize;
 pub mod report;
 pub mod rules;
 pub mod serve;
+mod stage;
 
 pub use error::{Error, Result};
 
@@ -49,10 +50,18 @@ pub fn compare_with(
     mapping: &diff::pair::NameMapping,
     judge: &rules::Judge,
 ) -> Report {
+    let started = std::time::Instant::now();
     let mut diff = diff::diff_sides(staging, prod, mapping);
     diff.differences
         .retain(|d| !absent_because_unread(d, staging, prod));
-    rules::judge(staging, prod, &diff, mapping, judge)
+    stage::done(
+        &format!("paired and diffed ({} differences)", diff.differences.len()),
+        started,
+    );
+    let started = std::time::Instant::now();
+    let report = rules::judge(staging, prod, &diff, mapping, judge);
+    stage::done("judged the differences", started);
+    report
 }
 
 /// True for an object reported missing on a side that could not read its kind there: it was

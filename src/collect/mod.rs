@@ -131,8 +131,31 @@ pub fn load_pair_with(
         start_live(staging, staging_opts, &live),
         start_live(prod, prod_opts, &live),
     );
+    let started = std::time::Instant::now();
     let (s, p) = rayon::join(|| finish_read(staging, ls), || finish_read(prod, lp));
-    let (s, p) = (s?, p?);
+    let (s, p) = (Parsed(s?), Parsed(p?));
+    crate::stage::done("read and parsed both sides", started);
+    build_pair(s, p, staging_opts, prod_opts)
+}
+
+/// A side read and parsed, not yet normalized: the first half of [`load_pair`].
+pub struct Parsed(Read);
+
+/// Reads and parses a file or folder side (not `context:`), without normalizing it.
+pub fn parse_side(spec: &SideSpec) -> Result<Parsed, Error> {
+    read_side(spec).map(Parsed)
+}
+
+/// Normalizes two parsed sides: the second half of [`load_pair`]. Custom kinds are scoped by
+/// the CRDs found on either side.
+pub fn build_pair(
+    staging: Parsed,
+    prod: Parsed,
+    staging_opts: &LoadOptions,
+    prod_opts: &LoadOptions,
+) -> Result<(Side, Side), Error> {
+    let started = std::time::Instant::now();
+    let (s, p) = (staging.0, prod.0);
     let mut scopes = ScopeTable::default();
     for r in [&s, &p] {
         register(r, &mut scopes);
@@ -141,6 +164,7 @@ pub fn load_pair_with(
         || build_read(s, &scopes, staging_opts),
         || build_read(p, &scopes, prod_opts),
     );
+    crate::stage::done("normalized both sides", started);
     Ok((s?, p?))
 }
 

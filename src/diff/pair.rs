@@ -3,6 +3,7 @@
 
 use crate::model::{Object, ObjectKey, Side};
 use crate::normalize::names::{EnvTokens, strip_hash_suffix};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How names are mapped between the sides.
@@ -73,14 +74,19 @@ fn token_key(o: &Object, m: &NameMapping, staging_side: bool) -> PairKey {
 /// Pairs the two sides' objects.
 pub fn pair(staging: &Side, prod: &Side, m: &NameMapping) -> Pairing {
     let mut result = Pairing::default();
-    let mut prod_index: HashMap<PairKey, usize> = HashMap::with_capacity(prod.objects.len());
-    for (i, o) in prod.objects.iter().enumerate() {
-        prod_index.entry(exact_key(o, m, false)).or_insert(i);
+    // Keys are computed in parallel (name rules allocate); the maps are filled in order.
+    let (prod_keys, staging_keys) = rayon::join(
+        || keys(prod, |o| exact_key(o, m, false)),
+        || keys(staging, |o| exact_key(o, m, true)),
+    );
+    let mut prod_index: HashMap<&PairKey, usize> = HashMap::with_capacity(prod_keys.len());
+    for (i, k) in prod_keys.iter().enumerate() {
+        prod_index.entry(k).or_insert(i);
     }
     let mut prod_taken = vec![false; prod.objects.len()];
     let mut staging_left = Vec::new();
-    for (i, o) in staging.objects.iter().enumerate() {
-        match prod_index.get(&exact_key(o, m, true)) {
+    for (i, k) in staging_keys.iter().enumerate() {
+        match prod_index.get(k) {
             Some(&j) if !prod_taken[j] => {
                 prod_taken[j] = true;
                 result.pairs.push((i, j));
@@ -117,6 +123,11 @@ pub fn pair(staging: &Side, prod: &Side, m: &NameMapping) -> Pairing {
         .collect();
     result.pairs.sort_unstable();
     result
+}
+
+/// Every object's key, computed in parallel, in object order.
+fn keys(side: &Side, key: impl Fn(&Object) -> PairKey + Sync + Send) -> Vec<PairKey> {
+    side.objects.par_iter().map(key).collect()
 }
 
 /// Workloads an HPA scales, as canonical (group, kind, namespace, name).

@@ -67,6 +67,16 @@ impl EnvTokens {
     }
 }
 
+/// Does `token` (lowercase) occur anywhere in `s`, ignoring ASCII case? A check without
+/// allocation, so that the many names holding no token at all skip [`word_matches`].
+fn contains_token(s: &str, token: &str) -> bool {
+    let t = token.as_bytes();
+    !t.is_empty()
+        && s.as_bytes()
+            .windows(t.len())
+            .any(|w| w.eq_ignore_ascii_case(t))
+}
+
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
@@ -91,6 +101,9 @@ fn word_matches(s: &str, token: &str) -> Vec<(usize, usize)> {
 }
 
 fn replace_word(s: &str, token: &str, with: &str) -> String {
+    if !contains_token(s, token) {
+        return s.to_string();
+    }
     let matches = word_matches(s, token);
     if matches.is_empty() {
         return s.to_string();
@@ -109,6 +122,9 @@ fn replace_word(s: &str, token: &str, with: &str) -> String {
 fn strip_tokens(name: &str, tokens: &[String]) -> String {
     let mut out = name.to_string();
     for t in tokens {
+        if !contains_token(&out, t) {
+            continue;
+        }
         while let Some(&(a, b)) = word_matches(&out, t).first() {
             let bytes = out.as_bytes();
             // Take one separator with the token: the one after it, else the one before it.

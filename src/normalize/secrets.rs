@@ -4,10 +4,12 @@
 //! A redacted value is the token `‹redacted:KEYID:HEX›` inside the string (or `‹redacted›` when no
 //! fingerprint is kept). Renderers show only `‹redacted›`: see [`scrub`].
 
+use aho_corasick::AhoCorasick;
 use base64::Engine;
 use regex::Regex;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Start of a redaction token.
@@ -157,8 +159,75 @@ fn reference_name_re() -> &'static Regex {
 }
 
 /// True when a key names a secret value (`DB_PASSWORD`, `stripe.api-key`), not a reference to one.
+///
+/// Asked for every key of every object, of a few hundred distinct keys: each thread remembers
+/// its answers (up to [`NAME_MEMO_LIMIT`] names, then starts over).
 pub fn is_secret_name(name: &str) -> bool {
-    secret_name_re().is_match(name) && !reference_name_re().is_match(name)
+    thread_local! {
+        static MEMO: std::cell::RefCell<HashMap<Box<str>, bool>> = Default::default();
+    }
+    if !secret_word_hint().is_match(name) {
+        return false;
+    }
+    MEMO.with_borrow_mut(|memo| {
+        if let Some(&known) = memo.get(name) {
+            return known;
+        }
+        let answer = secret_name_re().is_match(name) && !reference_name_re().is_match(name);
+        if memo.len() >= NAME_MEMO_LIMIT {
+            memo.clear();
+        }
+        memo.insert(name.into(), answer);
+        answer
+    })
+}
+
+/// Most names [`is_secret_name`] remembers per thread.
+const NAME_MEMO_LIMIT: usize = 4096;
+
+/// Words that every match of [`secret_name_re`] contains (ignoring case): names without any
+/// of them are not secret names, and are told apart without a regex search.
+fn secret_word_hint() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "passw",
+                "pwd",
+                "secret",
+                "token",
+                "api",
+                "access",
+                "private",
+                "credential",
+                "auth",
+                "signing",
+                "encryption",
+                "dsn",
+                "salt",
+            ])
+            .expect("secret word literals")
+    })
+}
+
+/// Literals that every match of [`inline_re`] contains: strings without any of them are not
+/// searched with the full pattern (the literal search needs no per-thread regex cache and is
+/// many times faster on the millions of short strings of a large cluster).
+fn inline_hint() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        let mut literals = vec!["://", "-----BEGIN", "AKIA", "ASIA", "eyJ", "AIza"];
+        literals.extend(["sk_live_", "sk_test_", "rk_live_", "rk_test_"]);
+        literals.extend(["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]);
+        literals.extend(["xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-"]);
+        AhoCorasick::new(literals).expect("inline secret literals")
+    })
+}
+
+/// True when `s` holds secret-looking content ([`inline_re`]).
+fn has_inline_secret(s: &str) -> bool {
+    inline_hint().is_match(s) && inline_re().is_match(s)
 }
 
 /// Secret-looking content inside any string: URL passwords, PEM blocks, well-known token shapes.
@@ -185,10 +254,10 @@ fn line_assign_re() -> &'static Regex {
 
 /// Redacts secret-looking parts inside a string. Returns `None` when nothing was found.
 pub fn redact_inline(fp: &Fingerprinter, s: &str) -> Option<String> {
-    let re = inline_re();
-    if !re.is_match(s) {
+    if !has_inline_secret(s) {
         return None;
     }
+    let re = inline_re();
     let out = re.replace_all(s, |c: &regex::Captures| {
         if let (Some(head), Some(pass)) = (c.name("url"), c.name("urlpass")) {
             if pass.as_str().starts_with(TOKEN_OPEN) {
@@ -208,7 +277,7 @@ pub fn redact_lines(fp: &Fingerprinter, text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let line_re = line_assign_re();
     // PEM blocks span lines: handle them on the whole text first.
-    let text: Cow<str> = match inline_re().is_match(text) && text.contains("-----BEGIN") {
+    let text: Cow<str> = match text.contains("-----BEGIN") && has_inline_secret(text) {
         true => {
             changed = true;
             Cow::Owned(redact_inline(fp, text).unwrap_or_else(|| text.to_string()))
@@ -220,7 +289,13 @@ pub fn redact_lines(fp: &Fingerprinter, text: &str) -> Option<String> {
             Some(b) => (b, "\n"),
             None => (line, ""),
         };
-        let redacted = match line_re.captures(body) {
+        // Only a line naming a secret word can assign a secret: skip the capturing search on
+        // the rest (the key is part of the line, so this changes no answer).
+        let assignment = match secret_name_re().is_match(body) {
+            true => line_re.captures(body),
+            false => None,
+        };
+        let redacted = match assignment {
             Some(c) if is_secret_name(&c["key"]) && !c["val"].starts_with(TOKEN_OPEN) => {
                 Some(format!("{}{}", &c["head"], fp.token(c["val"].as_bytes())))
             }
@@ -292,7 +367,7 @@ pub fn redact_tree(fp: &Fingerprinter, map: &mut Map<String, Value>) {
     for (k, v) in map.iter_mut() {
         match v {
             Value::String(s) => {
-                if s.contains(TOKEN_OPEN) && !inline_re().is_match(s) {
+                if s.contains(TOKEN_OPEN) && !has_inline_secret(s) {
                     continue; // already redacted (e.g. loaded from a snapshot)
                 }
                 if (env_secret && k == "value") || is_secret_name(k) {
@@ -408,6 +483,60 @@ mod tests {
         assert!(!is_secret_name("secretName"));
         assert!(!is_secret_name("tokenSecretRef"));
         assert!(!is_secret_name("TOKEN_URL"));
+    }
+
+    /// The literal prefilters never change an answer of the full patterns.
+    #[test]
+    fn prefilters_agree_with_the_patterns() {
+        let samples = [
+            "postgres://app:CANARY-pass@db:5432/app",
+            "https://user:pw@host",
+            "HTTP://u:p@h",
+            "http://payments:8080/v1",
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
+            "AKIACANARY1234567890",
+            "xASIAABCDEFGHIJKLMNOP",
+            "sk_live_CANARYabcdef123456",
+            "rk_test_abcdef",
+            "ghp_abcdefghijklmnopqrstuvwxyz0123",
+            "xoxb-1234567890-abcdef",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.abcdefghijkl",
+            "AIzaSyA-abcdefghijklmnopqrstuvwxyz12345",
+            "registry.example.com/team-1/export:1.27.8",
+            "",
+            "plain",
+        ];
+        for s in samples {
+            assert_eq!(has_inline_secret(s), inline_re().is_match(s), "{s}");
+        }
+        let names = [
+            "DB_PASSWORD",
+            "db.passwd",
+            "Pwd",
+            "client_secret",
+            "GITHUB_TOKEN",
+            "stripe.api-key",
+            "APIKEY",
+            "access_key",
+            "PRIVATE-KEY",
+            "credentials",
+            "auth_key",
+            "signingKey",
+            "encryption-key",
+            "SENTRY_DSN",
+            "salt",
+            "secretName",
+            "TOKEN_URL",
+            "apiVersion",
+            "name",
+            "image",
+            "containerPort",
+            "AccessKeyId",
+        ];
+        for n in names {
+            let full = secret_name_re().is_match(n) && !reference_name_re().is_match(n);
+            assert_eq!(is_secret_name(n), full, "{n}");
+        }
     }
 
     /// Tokens under different keys are not compared; under one key they are.

@@ -29,12 +29,20 @@ pub fn classify(
         SideData::new(staging, true, mapping),
         SideData::new(prod, false, mapping),
     );
+    if !diff.differences.is_empty() {
+        let started = std::time::Instant::now();
+        rayon::join(|| run.staging.warm(), || run.prod.warm());
+        crate::stage::done("indexed both sides for the rules", started);
+    }
     let root = cel::root_context(&mapping.tokens);
     let judged: Vec<(Finding, Vec<RuleError>)> = diff
         .differences
         .par_iter()
         .map(|d| judge(d, &run, &root, rules, preview))
         .collect();
+    let started = std::time::Instant::now();
+    drop(run);
+    crate::stage::done("freed the rule caches", started);
     let mut findings = Vec::with_capacity(judged.len());
     let mut errors = Vec::new();
     for (f, e) in judged {
