@@ -122,6 +122,8 @@ pub fn pair(staging: &Side, prod: &Side, m: &NameMapping) -> Pairing {
         .filter(|j| !prod_taken[*j])
         .collect();
     result.pairs.sort_unstable();
+    drop(prod_index);
+    crate::stage::free_in_background((prod_keys, staging_keys, by_token, staging_by_token));
     result
 }
 

@@ -40,9 +40,6 @@ pub fn classify(
         .par_iter()
         .map(|d| judge(d, &run, &root, rules, preview))
         .collect();
-    let started = std::time::Instant::now();
-    drop(run);
-    crate::stage::done("freed the rule caches", started);
     let mut findings = Vec::with_capacity(judged.len());
     let mut errors = Vec::new();
     for (f, e) in judged {

@@ -44,41 +44,16 @@ struct Index {
     by_label: HashMap<(Option<String>, String, String), Vec<usize>>,
 }
 
-/// A side's caches hold a value per object: drop them on all cores (a 50k-object side takes
-/// a third of a second to free on one).
+/// A side's caches hold a value per object (a 50k-object side takes a third of a second to
+/// free on one core): they are freed off the critical path.
 impl Drop for SideData<'_> {
     fn drop(&mut self) {
-        let (manifests, cel) = (
+        crate::stage::free_in_background((
             std::mem::take(&mut self.manifests),
             std::mem::take(&mut self.cel),
-        );
-        let index = self.index.take().unwrap_or_default();
-        rayon::join(
-            || rayon::join(|| drop_all(manifests), || drop_all(cel)),
-            || index.drop_all(),
-        );
-    }
-}
-
-/// Drops the items of `v` in parallel.
-fn drop_all<T: Send>(v: Vec<T>) {
-    v.into_par_iter().for_each(drop);
-}
-
-impl Index {
-    /// Drops the maps in parallel.
-    fn drop_all(self) {
-        let Index {
-            by_key,
-            refs_to,
-            targeted_by,
-            apps,
-            by_label,
-        } = self;
-        rayon::join(
-            || rayon::join(|| drop(by_key), || drop(refs_to)),
-            || rayon::join(|| drop(targeted_by), || (drop(apps), drop(by_label))),
-        );
+            self.index.take(),
+            std::mem::take(&mut self.names),
+        ));
     }
 }
 
