@@ -149,46 +149,10 @@ fn yaml_options() -> serde_saphyr::Options {
     }
 }
 
-/// Documents parsed by one call of the YAML parser: starting a parser costs about as much as
-/// a small document, so a large stream is parsed in runs of documents, the runs in parallel.
-const YAML_RUN: usize = 64;
-
 fn parse_yaml(file: &str, text: &str) -> Result<Vec<ParsedDoc>, Error> {
     let pieces = split_documents(text);
-    let runs: Vec<Result<Vec<ParsedDoc>, Error>> = pieces
-        .par_chunks(YAML_RUN)
-        .map(|run| parse_yaml_run(file, text, run))
-        .collect();
-    let mut out = Vec::with_capacity(pieces.len());
-    for run in runs {
-        out.extend(run?);
-    }
-    Ok(out)
-}
-
-/// Parses consecutive documents with one parser. When that fails, or yields a different
-/// number of documents (a document that is only `null` is skipped by it), the documents are
-/// parsed one by one, so that each error names its own document's line.
-fn parse_yaml_run(file: &str, text: &str, run: &[Piece<'_>]) -> Result<Vec<ParsedDoc>, Error> {
-    if let [first, .., last] = run {
-        let start = first.text.as_ptr() as usize - text.as_ptr() as usize;
-        let end = last.text.as_ptr() as usize - text.as_ptr() as usize + last.text.len();
-        let joined =
-            serde_saphyr::from_multiple_with_options::<RawDoc>(&text[start..end], yaml_options());
-        if let Ok(docs) = joined
-            && docs.len() == run.len()
-        {
-            return Ok(docs
-                .into_iter()
-                .zip(run)
-                .map(|(doc, piece)| ParsedDoc {
-                    doc,
-                    line: Some(piece.first_line),
-                })
-                .collect());
-        }
-    }
-    run.iter()
+    let parsed: Vec<Result<ParsedDoc, Error>> = pieces
+        .par_iter()
         .map(|piece| {
             serde_saphyr::from_str_with_options::<RawDoc>(piece.text, yaml_options())
                 .map(|doc| ParsedDoc {
@@ -197,7 +161,8 @@ fn parse_yaml_run(file: &str, text: &str, run: &[Piece<'_>]) -> Result<Vec<Parse
                 })
                 .map_err(|e| yaml_error(file, piece.first_line, &e))
         })
-        .collect()
+        .collect();
+    parsed.into_iter().collect()
 }
 
 fn yaml_error(file: &str, first_line: u32, e: &serde_saphyr::Error) -> Error {
