@@ -16,16 +16,12 @@ pub struct NameMapping {
 }
 
 impl NameMapping {
-    fn prod_targets(&self) -> HashSet<&str> {
-        self.namespaces.values().map(String::as_str).collect()
-    }
-
     /// The namespace both sides agree on.
     pub fn canonical_namespace(&self, ns: &str, staging_side: bool) -> String {
         if staging_side && let Some(p) = self.namespaces.get(ns) {
             return p.clone();
         }
-        if self.prod_targets().contains(ns) {
+        if self.namespaces.values().any(|p| p == ns) {
             return ns.to_string();
         }
         self.tokens.strip(ns, staging_side)
