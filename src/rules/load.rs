@@ -231,7 +231,7 @@ fn validate(raw: RawRule, src: &RuleSource, p: &mut Problems) -> Rule {
         if let Some(t) = t
             && let Err(e) = super::template::check(&t.value)
         {
-            p.at(line(t), field, format!("template does not compile: {e}"));
+            p.at(line(t), field, e);
         }
     }
     let examples = raw
