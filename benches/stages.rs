@@ -57,10 +57,7 @@ impl Specs {
 
 /// Load options of either side: `compare`'s defaults with a fixed fingerprint secret.
 fn load_options() -> LoadOptions {
-    LoadOptions {
-        default_namespace: "default".into(),
-        fingerprinter: Fingerprinter::from_secret("bench"),
-    }
+    LoadOptions::new("default", Fingerprinter::from_secret("bench"))
 }
 
 /// The `load` stage: reads and parses both sides, in parallel as `compare` does.

@@ -11,10 +11,7 @@ use serde_json::Value;
 fn deploy() -> Side {
     collect::load_one(
         &SideSpec::parse("deploy").unwrap(),
-        &LoadOptions {
-            default_namespace: "default".into(),
-            fingerprinter: Fingerprinter::random(),
-        },
+        &LoadOptions::new("default", Fingerprinter::random()),
     )
     .unwrap_or_else(|e| panic!("deploy/ does not load: {e}"))
 }

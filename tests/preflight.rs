@@ -12,10 +12,7 @@ use checkride::model::{Report, Severity, Side, Verdict, WaiverRef};
 use checkride::normalize::secrets::Fingerprinter;
 
 fn load(scenario: &str) -> (Side, Side, Report) {
-    let opts = LoadOptions {
-        default_namespace: "default".into(),
-        fingerprinter: Fingerprinter::random(),
-    };
+    let opts = LoadOptions::new("default", Fingerprinter::random());
     let dir = format!("fixtures/scenarios/{scenario}");
     let (s, p) = collect::load_pair(
         &SideSpec::parse(&format!("{dir}/staging")).unwrap(),

@@ -8,10 +8,7 @@ use checkride::normalize::secrets::Fingerprinter;
 
 fn compare(name: &str) -> Report {
     let dir = format!("fixtures/scenarios/{name}");
-    let opts = LoadOptions {
-        default_namespace: "default".into(),
-        fingerprinter: Fingerprinter::from_secret("scenario tests"),
-    };
+    let opts = LoadOptions::new("default", Fingerprinter::from_secret("scenario tests"));
     let (s, p) = load_pair(
         &SideSpec::parse(&format!("{dir}/staging")).expect("side"),
         &SideSpec::parse(&format!("{dir}/prod")).expect("side"),

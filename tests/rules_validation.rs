@@ -40,6 +40,8 @@ fn errors_name_file_line_and_field() {
         "invalid/bad-values.yaml:11: `staging_says`: template does not compile",
         "invalid/bad-values.yaml:15: `examples[0].expect`: `maybe`",
         "invalid/unknown-variable.yaml:6: `when`: CEL does not compile: unknown variable(s) `stagin`",
+        "invalid/too-expensive.yaml:9: `when`: too expensive: up to ",
+        "invalid/template-too-expensive.yaml:7: `staging_says`: template too expensive even without data (line 1): used up its budget of 250000 steps",
         "invalid/lie-without-severity.yaml:3: `severity`: a lie needs a severity",
         "dup-b/same-id.yaml: duplicate rule id `same-id`: also defined in",
     ] {

@@ -39,8 +39,9 @@ fn build_report(args: &CompareArgs) -> crate::Result<(crate::model::Report, (Sid
     let (rules, waivers, preview) = args.judge.load()?;
     let fp = Fingerprinter::from_env();
     let opts = |ns: &str| LoadOptions {
-        default_namespace: ns.to_string(),
-        fingerprinter: fp.clone(),
+        limits: args.limits.limits(),
+        allow_empty: args.limits.allow_empty,
+        ..LoadOptions::new(ns, fp.clone())
     };
     let (staging, prod) = (
         SideSpec::parse(&args.staging)?,
@@ -119,8 +120,9 @@ pub(crate) fn snapshot(args: &SnapshotArgs) -> crate::Result<i32> {
     let side = collect::load_one_with(
         &spec,
         &LoadOptions {
-            default_namespace,
-            fingerprinter: fp,
+            limits: args.limits.limits(),
+            allow_empty: args.limits.allow_empty,
+            ..LoadOptions::new(&default_namespace, fp)
         },
         &args.live.options()?,
     )?;

@@ -3,6 +3,7 @@
 mod comment;
 mod compare;
 pub mod config;
+mod limits;
 mod live;
 mod pair;
 mod preflight;
@@ -11,6 +12,7 @@ pub mod rules_cmd;
 mod serve;
 
 pub use comment::CommentArgs;
+pub use limits::LimitArgs;
 pub use live::LiveArgs;
 pub use pair::PairArgs;
 pub use preflight::PreflightArgs;
@@ -103,6 +105,8 @@ pub struct CompareArgs {
     pub width: Option<u16>,
     #[command(flatten)]
     pub live: LiveArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `checkride snapshot`.
@@ -112,6 +116,8 @@ pub struct SnapshotArgs {
     pub side: String,
     #[command(flatten)]
     pub live: LiveArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Runs a parsed command line; returns the exit code.

@@ -1,6 +1,6 @@
 //! The two sides every job compares, read and judged the way `compare` does.
 
-use super::SideArgs;
+use super::{LimitArgs, SideArgs};
 use crate::collect::{self, LoadOptions, SideSpec};
 use crate::model::{Report, Side};
 use crate::normalize::secrets::Fingerprinter;
@@ -21,6 +21,8 @@ pub struct PairArgs {
     /// An extra environment-name pair (STAGING=PROD, e.g. qa=live); repeatable.
     #[arg(long = "env-token", value_name = "STAGING=PROD")]
     pub env_token: Vec<String>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Both sides, loaded, and the report judging them.
@@ -35,8 +37,9 @@ pub(crate) fn judge(args: &PairArgs) -> crate::Result<Judged> {
     let mapping = super::compare::name_mapping(&args.map_namespace, &args.env_token)?;
     let fp = Fingerprinter::from_env();
     let opts = |ns: &str| LoadOptions {
-        default_namespace: ns.to_string(),
-        fingerprinter: fp.clone(),
+        limits: args.limits.limits(),
+        allow_empty: args.limits.allow_empty,
+        ..LoadOptions::new(ns, fp.clone())
     };
     let (staging, prod) = collect::load_pair(
         &SideSpec::parse(&args.staging)?,

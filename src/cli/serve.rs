@@ -138,8 +138,9 @@ pub(crate) fn run(args: &ServeArgs) -> crate::Result<i32> {
     let side = collect::load_one(
         &spec,
         &LoadOptions {
-            default_namespace: "default".into(),
-            fingerprinter: Fingerprinter::from_env(),
+            // An empty snapshot is a legitimate thing to serve (kubectl dry runs against it).
+            allow_empty: true,
+            ..LoadOptions::new("default", Fingerprinter::from_env())
         },
     )?;
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -1,6 +1,7 @@
 //! Raw documents → a normalized [`Side`]: facts out of version dumps and Nodes, objects keyed,
 //! namespaced by scope, normalized in parallel, ignored ones counted, duplicates refused.
 
+use super::limits::Limits;
 use super::parse::ParsedDoc;
 use super::raw::RawDoc;
 use super::scope::{Scope, ScopeTable};
@@ -22,6 +23,22 @@ pub struct LoadOptions {
     pub default_namespace: String,
     /// Fingerprints secret values.
     pub fingerprinter: Fingerprinter,
+    /// Budgets on what the input may cost (docs/limits.md).
+    pub limits: Limits,
+    /// A side with no object at all is accepted (`--allow-empty`).
+    pub allow_empty: bool,
+}
+
+impl LoadOptions {
+    /// Default budgets, empty sides refused.
+    pub fn new(default_namespace: &str, fingerprinter: Fingerprinter) -> Self {
+        LoadOptions {
+            default_namespace: default_namespace.to_string(),
+            fingerprinter,
+            limits: Limits::default(),
+            allow_empty: false,
+        }
+    }
 }
 
 /// Parsed, not yet built: the documents of one side.
@@ -31,22 +48,16 @@ pub(crate) struct RawSide {
     pub skipped_files: Vec<String>,
 }
 
+/// A document to build, where it came from, and (for an item of a JSON `List`, whose line
+/// the parser does not know) its index in the list, to find its line if it is in error.
+type Flat = (Origin, Option<u32>, RawDoc);
+
 impl RawSide {
-    /// Every document, with `List` items flattened out.
-    fn flatten(self) -> Vec<(Origin, RawDoc)> {
+    /// Every document, with `List` items flattened out (nested lists too, as kubectl does).
+    fn flatten(self) -> Vec<Flat> {
         let mut out = Vec::with_capacity(self.docs.len());
         for (file, pd) in self.docs {
-            let origin = Origin {
-                file: file.clone(),
-                line: pd.line,
-            };
-            if pd.doc.is_list() {
-                for item in pd.doc.items.unwrap_or_default() {
-                    out.push((origin.clone(), item));
-                }
-            } else {
-                out.push((origin, pd.doc));
-            }
+            flatten_into(&file, pd.line, None, pd.doc, &mut out);
         }
         out
     }
@@ -68,12 +79,62 @@ impl RawSide {
                 table.add_crd(g, k, scope != Some("Cluster"));
             }
         };
-        for (_, pd) in &self.docs {
-            visit(&pd.doc);
-            for item in pd.doc.items.iter().flatten() {
-                visit(item);
+        fn walk(d: &RawDoc, visit: &mut impl FnMut(&RawDoc)) {
+            visit(d);
+            if d.is_list() {
+                for item in d.items.iter().flatten() {
+                    walk(item, visit);
+                }
             }
         }
+        for (_, pd) in &self.docs {
+            walk(&pd.doc, &mut visit);
+        }
+    }
+}
+
+/// Pushes a document, or the items of a list (recursively). Items of a typed list
+/// (`ConfigMapList`) that name no kind are of the list's item kind, as the API serves them.
+fn flatten_into(
+    file: &Arc<str>,
+    line: Option<u32>,
+    index: Option<u32>,
+    doc: RawDoc,
+    out: &mut Vec<Flat>,
+) {
+    let (line, index) = match doc.line {
+        Some(l) => (Some(l), None),
+        None => (line, index),
+    };
+    if !doc.is_list() {
+        let origin = Origin {
+            file: file.clone(),
+            line,
+        };
+        out.push((origin, index, doc));
+        return;
+    }
+    let item_kind = doc
+        .kind
+        .as_deref()
+        .and_then(|k| k.strip_suffix("List"))
+        .filter(|k| !k.is_empty())
+        .map(str::to_string);
+    let top = index.is_none() && doc.line.is_none();
+    for (i, mut item) in (0u32..).zip(doc.items.unwrap_or_default()) {
+        if let Some(k) = &item_kind
+            && !item.is_empty()
+        {
+            if item.kind.is_none() {
+                item.kind = Some(k.clone());
+            }
+            if item.api_version.is_none() && item.kind.as_ref() == Some(k) {
+                item.api_version = doc.api_version.clone();
+            }
+        }
+        // Only an item of a top-level JSON list can be found again by its index.
+        let index = if top { Some(i) } else { None };
+        flatten_into(file, line, index, item, out);
     }
 }
 
@@ -93,8 +154,8 @@ pub(crate) fn build(raw: RawSide, scopes: &ScopeTable, opts: &LoadOptions) -> Re
     let assumed: std::sync::Mutex<BTreeSet<String>> = Default::default();
     let loaded: Vec<Loaded> = docs
         .into_par_iter()
-        .map(|(origin, doc)| {
-            let mut l = classify(origin, doc, scopes, opts, &assumed)?;
+        .map(|(origin, index, doc)| {
+            let mut l = classify(origin, index, doc, scopes, opts, &assumed)?;
             if let Loaded::Object(obj, _) = &mut l {
                 normalize::normalize(obj, &opts.fingerprinter);
             }
@@ -155,6 +216,7 @@ pub(crate) fn build(raw: RawSide, scopes: &ScopeTable, opts: &LoadOptions) -> Re
 
 fn classify(
     origin: Origin,
+    index: Option<u32>,
     doc: RawDoc,
     scopes: &ScopeTable,
     opts: &LoadOptions,
@@ -164,12 +226,15 @@ fn classify(
         return Ok(Loaded::Skip);
     }
     let fail = |msg: String| {
-        Error::input(
-            origin.file.to_string(),
-            origin.line.map(u64::from),
-            None,
-            msg,
-        )
+        let line = match index {
+            Some(i) => super::locate::json_item_line(&origin, i),
+            None => origin.line,
+        };
+        let msg = match (index, line == origin.line) {
+            (Some(i), true) => format!("{msg} (item {} of the list)", i + 1),
+            _ => msg,
+        };
+        Error::input(origin.file.to_string(), line.map(u64::from), None, msg)
     };
     let Some(kind) = doc.kind.clone() else {
         if let Some(v) = doc.rest.get("serverVersion") {

@@ -1,6 +1,6 @@
 //! Side specifications and reading files: a folder (recursive), a file, `-` for stdin.
 
-use super::parse::{self, Format, ParsedDoc};
+use super::parse::{self, Format, ParsedDoc, SideBudget};
 use crate::error::Error;
 use rayon::prelude::*;
 use std::io::Read;
@@ -173,12 +173,15 @@ pub(crate) fn read_stdin() -> Result<InputFile, Error> {
     })
 }
 
-/// Parses every file (in parallel), keeping file order.
-pub(crate) fn parse_files(files: &[InputFile]) -> Result<Vec<(usize, Vec<ParsedDoc>)>, Error> {
+/// Parses every file (in parallel), keeping file order, within the side's budgets.
+pub(crate) fn parse_files(
+    files: &[InputFile],
+    budget: &SideBudget,
+) -> Result<Vec<(usize, Vec<ParsedDoc>)>, Error> {
     files
         .par_iter()
         .enumerate()
-        .map(|(i, f)| parse::parse(&f.name, &f.text, f.format).map(|d| (i, d)))
+        .map(|(i, f)| parse::parse(&f.name, &f.text, f.format, budget).map(|d| (i, d)))
         .collect()
 }
 

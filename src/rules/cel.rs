@@ -1,10 +1,11 @@
-//! CEL for `when`: compile once per rule (checking the variables it names), evaluate against a
-//! root context holding the Kubernetes CEL libraries (kube-cel) and checkride's own functions.
+//! CEL for `when`: compile once per rule (checking the variables it names and bounding its cost,
+//! see [`super::cost`]), evaluate against a root context holding the Kubernetes CEL libraries
+//! (kube-cel) and checkride's own functions.
 
-use super::functions;
+use super::{cost, functions};
 use crate::normalize::names::EnvTokens;
 use kube_cel::KubeCelExt;
-use kube_cel::cel::common::ast::Expr;
+use kube_cel::cel::common::ast::{Expr, IdedExpr};
 use kube_cel::cel::objects::{Key, Map as CelMap};
 use kube_cel::cel::{Context, Program, Value as Cel};
 use serde_json::Value;
@@ -58,20 +59,24 @@ const CEL_IDENTS: &[&str] = &[
 pub struct Condition {
     /// The expression as written.
     pub source: String,
-    program: Program,
+    /// The expression with its runtime checks (see [`cost::guard`]).
+    expr: IdedExpr,
     /// The variables it uses (a subset of [`VARIABLES`]), so only those are computed.
     pub uses: BTreeSet<&'static str>,
 }
 
 impl Condition {
-    /// Compiles an expression; the error names what is wrong (syntax, or an unknown variable).
+    /// Compiles an expression; the error names what is wrong (syntax, an unknown variable, a
+    /// worst case over [`cost::MAX_COST`] steps).
     pub fn compile(source: &str) -> Result<Condition, String> {
         let program = Program::compile(source).map_err(|e| {
-            e.errors
+            let what = e
+                .errors
                 .iter()
                 .map(|p| format!("line {}, column {}: {}", p.pos.0, p.pos.1 + 1, p.msg))
                 .collect::<Vec<_>>()
-                .join("; ")
+                .join("; ");
+            format!("CEL does not compile: {what}")
         })?;
         let mut bound = BTreeSet::new();
         bound_names(&program.expression().expr, &mut bound);
@@ -88,7 +93,7 @@ impl Condition {
         if !unknown.is_empty() {
             unknown.sort();
             return Err(format!(
-                "unknown variable(s) {} (known: {})",
+                "CEL does not compile: unknown variable(s) {} (known: {})",
                 unknown
                     .iter()
                     .map(|u| format!("`{u}`"))
@@ -97,16 +102,30 @@ impl Condition {
                 VARIABLES.join(", ")
             ));
         }
+        let mut expr = program.expression().clone();
+        cost::guard(&mut expr).map_err(|e| format!("CEL cannot be evaluated: {e}"))?;
+        let steps = cost::cost(program.expression(), 1);
+        if steps > cost::MAX_COST {
+            return Err(format!(
+                "too expensive: up to {steps} steps in the worst case, over the limit of {} \
+                 (each list a rule goes through holds at most {} items, so every nested \
+                 comprehension multiplies the steps by {}); test membership with `in` or \
+                 iterate a literal list instead of nesting comprehensions over variables",
+                cost::MAX_COST,
+                cost::MAX_ITERATED,
+                cost::MAX_ITERATED
+            ));
+        }
         Ok(Condition {
             source: source.to_string(),
-            program,
+            expr,
             uses,
         })
     }
 
     /// Evaluates to a boolean; anything else is an error.
     pub fn eval(&self, ctx: &Context) -> Result<bool, String> {
-        match self.program.execute(ctx) {
+        match Cel::resolve(&self.expr, ctx) {
             Ok(Cel::Bool(b)) => Ok(b),
             Ok(other) => Err(format!(
                 "`when` must give a boolean, gave a {}",
@@ -154,6 +173,8 @@ fn bound_names(e: &Expr, out: &mut BTreeSet<String>) {
 pub fn root_context(tokens: &EnvTokens) -> Context<'static> {
     let mut ctx = Context::default().with_all();
     functions::register(&mut ctx, tokens);
+    ctx.add_function(cost::CAP, cost::cap);
+    ctx.add_function(cost::CAP_COUNT, cost::cap_count);
     ctx
 }
 

@@ -5,7 +5,8 @@ use super::rule::{Example, Expect, Rule};
 use super::{Judge, RuleSet};
 use crate::collect::build::{self, LoadOptions, RawSide};
 use crate::collect::files::{self, InputFile};
-use crate::collect::parse::Format;
+use crate::collect::limits::Limits;
+use crate::collect::parse::{Format, SideBudget};
 use crate::collect::scope::ScopeTable;
 use crate::diff::pair::NameMapping;
 use crate::error::Error;
@@ -43,7 +44,9 @@ fn raw_side(label: &str, docs: &[Value]) -> Result<RawSide, Error> {
         text,
         format: Format::Json,
     };
-    let parsed = files::parse_files(std::slice::from_ref(&input))?;
+    let limits = Limits::default();
+    let budget = SideBudget::new(&limits, label);
+    let parsed = files::parse_files(std::slice::from_ref(&input), &budget)?;
     let name: Arc<str> = Arc::from(label);
     Ok(RawSide {
         source: label.to_string(),
@@ -63,9 +66,10 @@ pub fn sides(rule: &str, ex: &Example) -> Result<(Side, Side), Error> {
     let mut scopes = ScopeTable::default();
     s.register_crds(&mut scopes);
     p.register_crds(&mut scopes);
+    // An example may have an empty side (an object only in prod): exempt from the check.
     let opts = LoadOptions {
-        default_namespace: "default".into(),
-        fingerprinter: Fingerprinter::random(),
+        allow_empty: true,
+        ..LoadOptions::new("default", Fingerprinter::random())
     };
     let mut staging = build::build(s, &scopes, &opts)?;
     let mut prod = build::build(p, &scopes, &opts)?;

@@ -220,7 +220,7 @@ fn validate(raw: RawRule, src: &RuleSource, p: &mut Problems) -> Rule {
         .and_then(|w| match Condition::compile(&w.value) {
             Ok(c) => Some(c),
             Err(e) => {
-                p.at(line(w), "when", format!("CEL does not compile: {e}"));
+                p.at(line(w), "when", e);
                 None
             }
         });
@@ -231,7 +231,7 @@ fn validate(raw: RawRule, src: &RuleSource, p: &mut Problems) -> Rule {
         if let Some(t) = t
             && let Err(e) = super::template::check(&t.value)
         {
-            p.at(line(t), field, format!("template does not compile: {e}"));
+            p.at(line(t), field, e);
         }
     }
     let examples = raw

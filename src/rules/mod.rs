@@ -4,6 +4,7 @@
 mod assemble;
 pub mod cel;
 mod classify;
+pub mod cost;
 pub mod describe;
 mod entries;
 pub mod examples;

@@ -1,10 +1,15 @@
 //! The *staging says / prod might say* templates (minijinja). Values reach templates already
 //! scrubbed, and every rendered sentence is scrubbed again: no secret can come out of a rule.
+//!
+//! Every render runs on a budget of [`MAX_FUEL`] (minijinja's fuel: about one per instruction and
+//! one per 64 bytes of data made or worked on), which bounds both its time and its memory. A
+//! template that exhausts it without any data (nested loops over `range`) is refused when the
+//! rules load; one that exhausts it on a finding's data is a rule error for that finding.
 
 use super::describe::show;
 use crate::normalize::secrets::scrub;
 use minijinja::value::{Value as Mj, ValueKind};
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,26 +32,53 @@ pub const VARIABLES: &[&str] = &[
     "related",
 ];
 
+/// The budget of one render: about this many instructions, or 64 times as many bytes of data
+/// (16 MB: room to show a whole object of Kubernetes' 1.5 MiB size limit several times over).
+pub const MAX_FUEL: u64 = 250_000;
+
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    env.set_fuel(Some(MAX_FUEL));
     env.add_filter("show", |v: Mj| show(&to_json(&v)));
     env
 }
 
-/// Compiles a template alone, for validation; the error names the line inside the template.
+/// Compiles a template alone, for validation, and renders it once without data (every variable
+/// undefined, so loops over them are empty) to refuse one whose cost does not depend on data.
+/// The error names the line inside the template.
 pub fn check(source: &str) -> Result<(), String> {
-    let env = environment();
-    env.template_from_str(source)
-        .map(|_| ())
-        .map_err(|e| describe(&e))
+    let mut env = environment();
+    env.set_undefined_behavior(UndefinedBehavior::Lenient);
+    let t = env
+        .template_from_str(source)
+        .map_err(|e| format!("template does not compile: {}", describe(&e)))?;
+    match t.render(()) {
+        Err(e) if e.kind() == ErrorKind::OutOfFuel => Err(format!(
+            "template too expensive even without data{}: {}",
+            e.line().map(|l| format!(" (line {l})")).unwrap_or_default(),
+            out_of_fuel()
+        )),
+        // Other errors depend on the data; they are rule errors when a finding is rendered.
+        _ => Ok(()),
+    }
+}
+
+fn out_of_fuel() -> String {
+    format!(
+        "used up its budget of {MAX_FUEL} steps (minijinja fuel: one per instruction or per 64 \
+         bytes of data; loops nested over `range` or over large values multiply it)"
+    )
 }
 
 fn describe(e: &minijinja::Error) -> String {
-    let what = e
-        .detail()
-        .map(str::to_string)
-        .unwrap_or_else(|| e.kind().to_string());
+    let what = if e.kind() == ErrorKind::OutOfFuel {
+        format!("too expensive: {}", out_of_fuel())
+    } else {
+        e.detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| e.kind().to_string())
+    };
     match e.line() {
         Some(l) => format!("line {l}: {what}"),
         None => what,
@@ -224,5 +256,40 @@ mod tests {
         assert_eq!(out, "Ready after 300 s (api): {\"a\":\"x‹redacted›\"}");
         assert!(check("{{ staging ").is_err());
         assert!(t.uses("r").contains("container"));
+    }
+
+    /// Nested `range` loops are refused when checked (they cost the same on any data), in a
+    /// bounded time; a loop over the data that goes over the budget is a render error naming
+    /// the budget; ordinary templates pass.
+    #[test]
+    fn bounded_by_fuel() {
+        let nested = "{% for i in range(100000) %}{% for j in range(100000) %}{{ i * j }}{% endfor %}{% endfor %}";
+        let started = std::time::Instant::now();
+        let e = check(nested).unwrap_err();
+        assert!(e.contains("too expensive") && e.contains("250000"), "{e}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(30));
+        assert!(check("{{ staging }}{% for e in entries %}{{ e.key }}{% endfor %}").is_ok());
+        assert!(
+            check("{{ staging ")
+                .unwrap_err()
+                .starts_with("template does not compile")
+        );
+
+        let mut t = Templates::new();
+        t.add(
+            "r",
+            Which::Prod,
+            "{% for a in entries %}{% for b in entries %}{{ a }}{{ b }}{% endfor %}{% endfor %}",
+        )
+        .unwrap();
+        let few: BTreeMap<String, Value> = [("entries".to_string(), json!([1, 2, 3]))].into();
+        assert_eq!(
+            t.render("r", Which::Prod, &few).unwrap(),
+            "111213212223313233"
+        );
+        let many: BTreeMap<String, Value> =
+            [("entries".to_string(), json!((0..2000).collect::<Vec<_>>()))].into();
+        let e = t.render("r", Which::Prod, &many).unwrap_err();
+        assert!(e.contains("too expensive"), "{e}");
     }
 }

@@ -114,7 +114,9 @@ pub(crate) fn unreachable(side: &str, server: &str, f: &Failure) -> Error {
         Failure::Status { code: 403, .. } => {
             format!("the server refused discovery ({})", f.reason())
         }
-        Failure::Status { .. } => format!("the server could not be read ({})", f.reason()),
+        Failure::Status { .. } | Failure::TooLarge { .. } => {
+            format!("the server could not be read ({})", f.reason())
+        }
     };
     Error::Cluster(format!("{side}: {msg}"))
 }

@@ -35,6 +35,11 @@ pub(crate) enum Failure {
     },
     /// No answer within the per-request timeout.
     Timeout(Duration),
+    /// The body was larger than `--max-response-bytes`.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The connection failed.
     Transport {
         /// True when nothing listens at the address.
@@ -61,6 +66,9 @@ impl Failure {
                 r
             }
             Failure::Timeout(d) => format!("timed out after {}", super::human_duration(*d)),
+            Failure::TooLarge { limit } => format!(
+                "the response is larger than the limit of {limit} bytes in one response (--max-response-bytes)"
+            ),
             Failure::Transport { message, .. } => format!("connection failed: {message}"),
         }
     }
@@ -69,6 +77,7 @@ impl Failure {
         match self {
             Failure::Status { code, .. } => matches!(code, 429 | 500 | 502 | 503 | 504),
             Failure::Timeout(_) => true,
+            Failure::TooLarge { .. } => false,
             Failure::Transport { refused, .. } => !refused,
         }
     }
@@ -84,6 +93,8 @@ pub(crate) struct Fetcher {
     pub retries: u32,
     /// `context:NAME`, for logs.
     pub side: String,
+    /// Largest body read (`--max-response-bytes`); a larger one is a [`Failure::TooLarge`].
+    pub max_body: u64,
 }
 
 impl Fetcher {
@@ -94,6 +105,7 @@ impl Fetcher {
             timeout,
             retries,
             side,
+            max_body: u64::MAX,
         }
     }
 
@@ -154,11 +166,7 @@ impl Fetcher {
             let response = self.client.send(request).await.map_err(transport)?;
             let status = response.status();
             let headers = response.headers().clone();
-            let body = response
-                .into_body()
-                .collect_bytes()
-                .await
-                .map_err(transport)?;
+            let body = read_body(response.into_body(), self.max_body).await?;
             Ok::<_, Failure>((status, headers, body))
         };
         match tokio::time::timeout(self.timeout, exchange).await {
@@ -195,6 +203,23 @@ fn backoff(n: u32) -> Duration {
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let v = headers.get(header::RETRY_AFTER)?.to_str().ok()?;
     v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// Reads a body, refusing it past `limit` bytes.
+async fn read_body(body: kube::client::Body, limit: u64) -> Result<Bytes, Failure> {
+    use http_body_util::BodyExt;
+    let limited = http_body_util::Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX));
+    match limited.collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(Failure::TooLarge { limit }),
+        Err(e) => match e.downcast::<kube::Error>() {
+            Ok(k) => Err(transport(*k)),
+            Err(other) => Err(Failure::Transport {
+                refused: false,
+                message: other.to_string(),
+            }),
+        },
+    }
 }
 
 /// The `message` of a `Status` body, if it is one (never anything else from the body).

@@ -156,7 +156,40 @@ impl KindFilter {
                 )));
             }
         }
+        // Two spellings of one built-in kind (`configmaps` and `ConfigMap`) are caught now;
+        // short names and custom kinds once the server says what it serves.
+        let builtin: Vec<ApiResource> = crate::collect::scope::builtin_kinds()
+            .iter()
+            .map(|b| ApiResource {
+                group: b.group.to_string(),
+                version: b.version.to_string(),
+                kind: b.kind.to_string(),
+                name: b.plural.to_string(),
+                namespaced: b.scope == crate::collect::scope::Scope::Namespaced,
+                verbs: Vec::new(),
+                short_names: Vec::new(),
+            })
+            .collect();
+        f.check_spellings(&builtin)?;
         Ok(f)
+    }
+
+    /// A kind named on both lists under two spellings (`cm` and `configmaps`) is a usage error.
+    pub fn check_spellings(&self, served: &[ApiResource]) -> Result<(), Error> {
+        for r in served {
+            let named = |list: &'_ [(String, Pattern)]| {
+                list.iter()
+                    .find(|(_, p)| p.is_specific() && p.matches(r))
+                    .map(|(raw, _)| raw.clone())
+            };
+            if let (Some(inc), Some(exc)) = (named(&self.include), named(&self.exclude)) {
+                let kind = crate::model::group_kind(&r.group, &r.kind);
+                return Err(Error::Usage(format!(
+                    "`{inc}` (--include-kinds) and `{exc}` (--exclude-kinds) both name {kind}: a kind is either included or excluded"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Whether a discovered kind is listed, and if not, why.
@@ -283,5 +316,26 @@ mod tests {
         assert_eq!(f.unmatched(&[ev_core, ev_new]), vec!["nosuchkind"]);
         assert!(KindFilter::parse(&["secrets".into()], &["secrets".into()]).is_err());
         assert!(KindFilter::parse(&["apps/".into()], &[]).is_err());
+    }
+
+    /// One kind under two spellings on both lists is refused: built-in kinds when the flags
+    /// are read, short names and custom kinds against what the server serves.
+    #[test]
+    fn two_spellings_of_one_kind_are_refused() {
+        for (inc, exc) in [
+            ("configmaps", "ConfigMap"),
+            ("deployments.apps", "apps/Deployment"),
+            ("ConfigMap", "configmap"),
+        ] {
+            let e = KindFilter::parse(&[inc.into()], &[exc.into()]).unwrap_err();
+            assert!(e.to_string().contains("both"), "{inc}/{exc}: {e}");
+        }
+        let cm = res("", "ConfigMap", "configmaps", &["cm"]);
+        let f = KindFilter::parse(&["cm".into()], &["configmaps".into()]).unwrap();
+        let e = f.check_spellings(std::slice::from_ref(&cm)).unwrap_err();
+        assert!(e.to_string().contains("`cm`"), "{e}");
+        // A wildcard is not a spelling: `*` excluded, one kind included is the documented use.
+        let ok = KindFilter::parse(&["cm".into()], &["*".into()]).unwrap();
+        assert!(ok.check_spellings(&[cm]).is_ok());
     }
 }

@@ -10,6 +10,7 @@ mod list;
 pub mod progress;
 
 use super::build::RawSide;
+use super::limits::{Limit, Limits};
 use super::parse::ParsedDoc;
 use super::raw::RawDoc;
 use super::scope::ScopeTable;
@@ -146,10 +147,12 @@ pub(crate) async fn collect(
     context: String,
     opts: Arc<LiveOptions>,
     fp: Fingerprinter,
+    limits: Limits,
 ) -> Result<LiveRead, Error> {
     let side = format!("context:{context}");
     let (client, server) = connect::client_for(&context, opts.kubeconfig.as_deref()).await?;
-    let f = http::Fetcher::new(client, opts.request_timeout, opts.retries, side.clone());
+    let mut f = http::Fetcher::new(client, opts.request_timeout, opts.retries, side.clone());
+    f.max_body = limits.response_bytes;
     let progress = opts.progress.side(&side);
 
     let version = f
@@ -166,6 +169,7 @@ pub(crate) async fn collect(
         if found.aggregated { "aggregated" } else { "per group" },
         found.gaps.len()
     );
+    opts.kinds.check_spellings(&found.resources)?;
     warn_filters(&side, &opts, &found.resources);
 
     let tasks = plan(&found.resources, &opts);
@@ -175,6 +179,7 @@ pub(crate) async fn collect(
         page_size: opts.page_size,
         secrets: opts.secrets,
         fingerprinter: &fp,
+        limits: &limits,
     };
     let results: Vec<(ListTask, Result<Vec<RawDoc>, list::ListError>)> =
         futures::stream::iter(tasks)
@@ -221,6 +226,12 @@ pub(crate) async fn collect(
                 });
             }
         }
+    }
+    if docs.len() as u64 > limits.documents {
+        return Err(Error::Cluster(format!(
+            "{side}: {}",
+            Limit::Documents.text(&limits, &format!("{} objects", docs.len()))
+        )));
     }
     // The order pages arrived in must not matter.
     docs.sort_by(|a, b| doc_order(&a.1.doc).cmp(&doc_order(&b.1.doc)));
