@@ -16,7 +16,7 @@ mod stage;
 
 pub use error::{Error, Result};
 
-use model::{FailOn, Report, Side};
+use model::{Report, Side};
 
 /// Compares two loaded sides with the built-in rules and no waivers: pair, diff, judge.
 pub fn compare(staging: &Side, prod: &Side, mapping: &diff::pair::NameMapping) -> Report {
@@ -78,24 +78,6 @@ fn absent_because_unread(d: &diff::Difference, staging: &Side, prod: &Side) -> b
             && (g.kind == "*" || g.kind == key.kind)
             && (g.namespace.is_none() || g.namespace == key.namespace)
     })
-}
-
-/// The documented exit code of a finished comparison: 3 coverage incomplete, 1 findings at or
-/// above `fail_on`, 0 otherwise. (2, bad input, never gets this far.)
-pub fn exit_code(report: &Report, fail_on: FailOn) -> i32 {
-    exit_code_for(report, fail_on, false)
-}
-
-/// [`exit_code`], where `allow_partial` (`--allow-partial`) lets incomplete coverage pass to
-/// the findings check (the gaps are still reported).
-pub fn exit_code_for(report: &Report, fail_on: FailOn, allow_partial: bool) -> i32 {
-    if !report.coverage.complete && !allow_partial {
-        3
-    } else if report.fails(fail_on) {
-        1
-    } else {
-        0
-    }
 }
 
 /// Now, as RFC 3339 (UTC). `CHECKRIDE_NOW` pins it (tests, reproducible snapshots).

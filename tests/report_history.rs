@@ -74,7 +74,7 @@ fn run(at: &str, findings: Vec<Finding>) -> Run {
             ..Default::default()
         },
         summary: Report::summarize(&findings),
-        fidelity_score: Report::fidelity(10, lies),
+        fidelity_score: checkride::model::policy::fidelity(10, lies),
         findings,
         rule_errors: vec![],
         waivers: Default::default(),

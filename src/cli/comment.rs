@@ -4,7 +4,7 @@ use super::compare::write_stdout;
 use super::pair::{PairArgs, judge};
 use crate::error::Error;
 use crate::jobs::comment::{self, Outcome, Target, Token};
-use crate::model::FailOn;
+use crate::model::{FailOn, Policy};
 use crate::report::markdown;
 use clap::Args;
 
@@ -72,7 +72,7 @@ pub(crate) fn comment(args: &CommentArgs) -> crate::Result<i32> {
             target.api_url
         );
         write_stdout(&body)?;
-        return Ok(crate::exit_code(report, args.fail_on));
+        return Ok(report.exit_code(&Policy::fail_on(args.fail_on)).code());
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -88,5 +88,5 @@ pub(crate) fn comment(args: &CommentArgs) -> crate::Result<i32> {
         }
     };
     write_stdout(&line)?;
-    Ok(crate::exit_code(report, args.fail_on))
+    Ok(report.exit_code(&Policy::fail_on(args.fail_on)).code())
 }

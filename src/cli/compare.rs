@@ -4,7 +4,7 @@ use super::{CompareArgs, Output, SnapshotArgs};
 use crate::collect::{self, LoadOptions, SideSpec};
 use crate::diff::pair::NameMapping;
 use crate::error::Error;
-use crate::model::Side;
+use crate::model::{Policy, Side};
 use crate::normalize::secrets::Fingerprinter;
 use crate::report;
 use std::io::Write;
@@ -73,6 +73,10 @@ fn build_report(args: &CompareArgs) -> crate::Result<(crate::model::Report, (Sid
 
 pub(crate) fn compare(args: &CompareArgs) -> crate::Result<i32> {
     let (report, sides) = build_report(args)?;
+    let policy = Policy {
+        allow_partial: args.live.allow_partial,
+        ..Policy::fail_on(args.fail_on)
+    };
     // The process exits right after printing: freeing two 50k-object sides one allocation at a
     // time would cost about a tenth of the run, and the operating system reclaims them at once.
     std::mem::forget(sides);
@@ -86,7 +90,7 @@ pub(crate) fn compare(args: &CompareArgs) -> crate::Result<i32> {
                 ..Default::default()
             },
         ),
-        Output::Junit => report::junit::render(&report),
+        Output::Junit => report::junit::render(&report, &policy),
         Output::Table => report::table::render(
             &report,
             args.show_noise,
@@ -95,11 +99,7 @@ pub(crate) fn compare(args: &CompareArgs) -> crate::Result<i32> {
     };
     crate::stage::done("rendered the report", started);
     write_stdout(&text)?;
-    Ok(crate::exit_code_for(
-        &report,
-        args.fail_on,
-        args.live.allow_partial,
-    ))
+    Ok(report.exit_code(&policy).code())
 }
 
 pub(crate) fn snapshot(args: &SnapshotArgs) -> crate::Result<i32> {

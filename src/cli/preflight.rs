@@ -4,6 +4,7 @@ use super::compare::write_stdout;
 use super::pair::{PairArgs, judge};
 use crate::error::Error;
 use crate::jobs::preflight::{self, render, select::Release};
+use crate::model::{FailOn, Policy};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -27,13 +28,14 @@ pub struct PreflightArgs {
 pub(crate) fn preflight(args: &PreflightArgs) -> crate::Result<i32> {
     let release = Release::parse(&args.release)?;
     let judged = judge(&args.pair)?;
+    let policy = preflight::release_policy(&Policy::fail_on(FailOn::Lie), &args.ack);
     let b = preflight::brief(
         &judged.report,
         &judged.staging,
         &judged.prod,
         &args.release,
         &release,
-        &args.ack,
+        policy,
     );
     if b.selected.0.is_empty() && b.selected.1.is_empty() {
         return Err(Error::Usage(format!(
@@ -52,11 +54,5 @@ pub(crate) fn preflight(args: &PreflightArgs) -> crate::Result<i32> {
             path.display()
         );
     }
-    Ok(if !judged.report.coverage.complete {
-        3
-    } else if b.blocking().is_empty() {
-        0
-    } else {
-        1
-    })
+    Ok(b.exit_code().code())
 }

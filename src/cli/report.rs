@@ -5,8 +5,8 @@ use super::compare::write_stdout;
 use super::pair::{PairArgs, judge};
 use crate::error::Error;
 use crate::jobs::history::{self, DEFAULT_EXPIRING_DAYS, DEFAULT_OPEN_WEEKS};
-use crate::model::FailOn;
 use crate::model::drift::Run;
+use crate::model::{FailOn, Policy};
 use crate::report;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -79,5 +79,5 @@ pub(crate) fn report(args: &ReportArgs) -> crate::Result<i32> {
             .map_err(|e| Error::file(path.display().to_string(), format!("cannot write: {e}")))?,
         None => write_stdout(&text)?,
     }
-    Ok(crate::exit_code(r, args.fail_on))
+    Ok(r.exit_code(&Policy::fail_on(args.fail_on)).code())
 }

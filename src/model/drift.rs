@@ -5,6 +5,7 @@
 //! a Secret could leak through. A [`Drift`] is what the renderers turn into HTML or Markdown.
 
 use super::key::ObjectKey;
+use super::policy::Judged;
 use super::report::{Change, Finding, Report, Severity, Summary, Verdict, WaiverRef};
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,9 @@ pub struct RunFinding {
     /// The waiver, when waived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverRef>,
+    /// Only preview rules gave the verdict (never blocking).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub preview: bool,
     /// What staging tells you (already scrubbed of secrets).
     pub staging_says: String,
     /// What prod might say instead.
@@ -59,6 +63,7 @@ impl From<&Finding> for RunFinding {
             severity: f.severity,
             rule: f.rule.clone(),
             waiver: f.waiver.clone(),
+            preview: f.preview,
             staging_says: f.staging_says.clone(),
             prod_might_say: f.prod_might_say.clone(),
         }
@@ -66,9 +71,33 @@ impl From<&Finding> for RunFinding {
 }
 
 impl RunFinding {
-    /// A lie, or a waived finding that would be one? (`waived` counts separately.)
+    /// A lie? (`waived` counts separately.)
     pub fn is_lie(&self) -> bool {
         self.verdict == Verdict::Lie
+    }
+}
+
+impl Judged for RunFinding {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn verdict(&self) -> Verdict {
+        self.verdict
+    }
+    fn severity(&self) -> Option<Severity> {
+        self.severity
+    }
+    fn waived_verdict(&self) -> Option<Verdict> {
+        self.waived_verdict
+    }
+    fn preview(&self) -> bool {
+        self.preview
+    }
+    fn object(&self) -> Option<&ObjectKey> {
+        self.object.as_ref()
+    }
+    fn path_text(&self) -> Option<&str> {
+        self.path.as_deref()
     }
 }
 

@@ -166,44 +166,14 @@ pub struct Rule {
     pub builtin: bool,
 }
 
-/// Orders verdicts by strength: lie > cut > noise (waived and unclassified never come from rules).
-pub fn strength(v: Verdict, s: Option<Severity>) -> (u8, u8) {
-    let v = match v {
-        Verdict::Lie => 0,
-        Verdict::Cut => 1,
-        Verdict::Noise => 2,
-        Verdict::Unclassified => 3,
-        Verdict::Waived => 4,
-    };
-    let s = match s {
-        Some(Severity::High) => 0,
-        Some(Severity::Medium) => 1,
-        Some(Severity::Low) => 2,
-        None => 3,
-    };
-    (v, s)
-}
-
 impl Rule {
-    /// This rule's strength, for precedence.
+    /// This rule's strength, for precedence among rules of one tier (see [`Verdict::strength`]).
     pub fn strength(&self) -> (u8, u8) {
-        strength(self.verdict, self.severity)
+        self.verdict.strength(self.severity)
     }
 
     /// `lie (high)`, `cut`, `noise`.
     pub fn verdict_label(&self) -> String {
-        match self.severity {
-            Some(s) => format!("{} ({})", self.verdict.as_str(), severity_str(s)),
-            None => self.verdict.as_str().to_string(),
-        }
-    }
-}
-
-/// `high`, `medium`, `low`.
-pub fn severity_str(s: Severity) -> &'static str {
-    match s {
-        Severity::High => "high",
-        Severity::Medium => "medium",
-        Severity::Low => "low",
+        self.verdict.with_severity(self.severity)
     }
 }

@@ -2,7 +2,7 @@
 //! release (what matched prod, what did not, what we still do not know).
 
 use super::{Ack, Brief, LieItem};
-use crate::model::{Finding, ObjectKey};
+use crate::model::{Finding, Judged, ObjectKey};
 use crate::report::markdown::{Row, code_inner, text};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -26,7 +26,7 @@ fn target(f: &Finding) -> String {
 }
 
 fn verdict(f: &Finding) -> String {
-    Row::from(f).verdict_label().replace("**", "")
+    f.verdict_label().to_string()
 }
 
 /// The brief as plain text for a terminal or a CI log.
