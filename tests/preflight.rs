@@ -5,27 +5,17 @@
 #[path = "support/cli.rs"]
 mod support;
 
-use checkride::collect::{self, LoadOptions, SideSpec};
-use checkride::diff::pair::NameMapping;
 use checkride::jobs::preflight::{self, Ack, drills::Drill, select::Release};
 use checkride::model::{FailOn, Policy, Report, Severity, Side, Verdict, WaiverRef};
-use checkride::normalize::secrets::Fingerprinter;
+use checkride::pipeline;
+use checkride::settings::{Flags, Job, Settings};
 
 fn load(scenario: &str) -> (Side, Side, Report) {
-    let opts = LoadOptions {
-        default_namespace: "default".into(),
-        fingerprinter: Fingerprinter::random(),
-    };
     let dir = format!("fixtures/scenarios/{scenario}");
-    let (s, p) = collect::load_pair(
-        &SideSpec::parse(&format!("{dir}/staging")).unwrap(),
-        &SideSpec::parse(&format!("{dir}/prod")).unwrap(),
-        &opts,
-        &opts,
-    )
-    .unwrap();
-    let r = checkride::compare(&s, &p, &NameMapping::default());
-    (s, p, r)
+    let flags = Flags::pair(&format!("{dir}/staging"), &format!("{dir}/prod"));
+    let settings = Settings::resolve(Job::Preflight, flags).unwrap();
+    let j = pipeline::run(&settings).unwrap();
+    (j.staging, j.prod, j.report)
 }
 
 /// The release policy of `compare`'s defaults, with these acknowledgements.

@@ -1,8 +1,8 @@
 //! The built-in rule pack: every rule's examples pass through the whole pipeline (load →
 //! normalize → diff → classify), and the pack covers the cases the rule issue lists.
 
+use checkride::pipeline::examples;
 use checkride::rules::RuleSet;
-use checkride::rules::examples;
 use checkride::rules::rule::Expect;
 
 fn pack() -> &'static RuleSet {

@@ -2,13 +2,13 @@
 //! (lie > cut > noise, higher severity first); all matching rule ids are kept; no match stays
 //! `unclassified`. A CEL error counts as no match and is reported.
 
-use super::RuleSet;
 use super::pattern::{Segment, parse_path};
 use super::related::SideData;
-use super::rule::{Rule, Status, Subject};
+use super::rule::{Rule, Subject};
 use super::template::Which;
 use super::view::{Lazy, Run, View};
-use super::{cel, describe, finding_id};
+use super::{Judge, RuleSet};
+use super::{cel, describe, finding_id, precedence};
 use crate::diff::pair::NameMapping;
 use crate::diff::{DiffResult, Difference};
 use crate::model::{Change, Finding, RuleError, Side};
@@ -22,12 +22,13 @@ pub fn classify(
     prod: &Side,
     diff: &DiffResult,
     mapping: &NameMapping,
-    rules: &RuleSet,
-    preview: bool,
+    j: &Judge,
 ) -> (Vec<Finding>, Vec<RuleError>) {
+    let (rules, preview) = (j.rules, j.preview);
     let run = Run::new(
         SideData::new(staging, true, mapping),
         SideData::new(prod, false, mapping),
+        j.builtin_kind,
     );
     if !diff.differences.is_empty() {
         let started = std::time::Instant::now();
@@ -162,18 +163,14 @@ fn judge<'r>(
     if matched.is_empty() {
         return (finding, ev.errors);
     }
-    matched.sort_by(|a, b| (a.0.strength(), &a.0.id).cmp(&(b.0.strength(), &b.0.id)));
+    precedence::rank(&mut matched);
     let (winner, at) = matched[0];
     let wview = at.map(|i| &child_views[i]).unwrap_or(&view);
     finding.verdict = winner.verdict;
     finding.severity = winner.severity;
     finding.rule = Some(winner.id.clone());
     finding.rules = matched.iter().map(|(r, _)| r.id.clone()).collect();
-    finding.preview = !preview
-        && matched
-            .iter()
-            .filter(|(r, _)| r.verdict == winner.verdict)
-            .all(|(r, _)| r.status == Status::Preview);
+    finding.preview = !preview && precedence::preview_only(&matched);
     let (default_s, default_p) = describe::default_sentences(d);
     let vars = wview.template_vars(run, &rules.templates.uses(&winner.id));
     for (which, slot, default) in [

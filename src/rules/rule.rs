@@ -5,13 +5,28 @@ use super::pattern::{PathPattern, Segment, TextMatch};
 use crate::model::{Change, ClusterFacts, ObjectKey, Severity, Verdict};
 use serde_json::Value;
 
-/// `stable` rules can fail CI; `preview` ones report but never fail it unless `--preview`.
+/// `stable` rules can fail CI; `preview` ones report but never fail it unless `--preview`;
+/// `retired` ones never run and redirect to their successor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     /// Fails CI like any rule.
     Stable,
     /// Reports, never fails CI unless `--preview`.
     Preview,
+    /// Merged into or renamed to another rule (`replaced_by`): kept so that waivers, `enabled:
+    /// false` files and user replacements naming it keep working.
+    Retired,
+}
+
+impl Status {
+    /// `stable`, `preview`, `retired`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Stable => "stable",
+            Status::Preview => "preview",
+            Status::Retired => "retired",
+        }
+    }
 }
 
 /// A glob with the text it was written as.
@@ -164,9 +179,20 @@ pub struct Rule {
     pub source: String,
     /// True for the embedded pack.
     pub builtin: bool,
+    /// Rule ids this rule outranks when both match the same difference (see docs/rules.md).
+    pub overrides: Vec<String>,
+    /// Line of `overrides` in the rule file (0 when absent).
+    pub overrides_line: u64,
+    /// A retired rule's successor.
+    pub replaced_by: Option<String>,
 }
 
 impl Rule {
+    /// Enabled and not retired: it judges differences.
+    pub fn is_active(&self) -> bool {
+        self.enabled && self.status != Status::Retired
+    }
+
     /// This rule's strength, for precedence among rules of one tier (see [`Verdict::strength`]).
     pub fn strength(&self) -> (u8, u8) {
         self.verdict.strength(self.severity)

@@ -6,7 +6,6 @@ use super::cel::{map, opt_str, to_cel};
 use super::entries;
 use super::pattern::Segment;
 use super::related::SideData;
-use crate::collect::scope;
 use crate::diff::Difference;
 use crate::model::workload::{self, CONTAINER_LISTS};
 use crate::model::{ClusterFacts, Object};
@@ -23,10 +22,15 @@ pub(crate) struct Run<'a> {
     pub prod: SideData<'a>,
     pub facts_json: Value,
     pub facts_cel: Cel,
+    builtin_kind: fn(&str, &str) -> bool,
 }
 
 impl<'a> Run<'a> {
-    pub fn new(staging: SideData<'a>, prod: SideData<'a>) -> Self {
+    pub fn new(
+        staging: SideData<'a>,
+        prod: SideData<'a>,
+        builtin_kind: fn(&str, &str) -> bool,
+    ) -> Self {
         let facts = |f: &ClusterFacts| serde_json::to_value(f).unwrap_or(Value::Null);
         let facts_json =
             json!({"staging": facts(&staging.side.facts), "prod": facts(&prod.side.facts)});
@@ -36,6 +40,7 @@ impl<'a> Run<'a> {
             prod,
             facts_json,
             facts_cel,
+            builtin_kind,
         }
     }
 }
@@ -223,9 +228,7 @@ impl<'a> View<'a> {
             "kind" => opt_str(Some(key.map(|k| k.kind.as_str()).unwrap_or(""))),
             "namespace" => opt_str(Some(key.and_then(|k| k.namespace.as_deref()).unwrap_or(""))),
             "name" => opt_str(Some(key.map(|k| k.name.as_str()).unwrap_or(""))),
-            "builtinKind" => Cel::Bool(key.is_some_and(|k| {
-                scope::builtin().contains_key(&(k.group.as_str(), k.kind.as_str()))
-            })),
+            "builtinKind" => Cel::Bool(key.is_some_and(|k| (run.builtin_kind)(&k.group, &k.kind))),
             "facts" => run.facts_cel.clone(),
             "related" => self.related(run, false).0,
             "entries" => to_cel(&self.entries()),
