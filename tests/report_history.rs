@@ -4,8 +4,8 @@
 use checkride::jobs::history;
 use checkride::model::drift::Run;
 use checkride::model::{
-    API_VERSION, Change, Finding, ObjectKey, Report, ReportCoverage, Severity, SideSummary,
-    Verdict, WaiverRef,
+    API_VERSION, Change, FieldPath, Finding, ObjectKey, Report, ReportCoverage, Severity,
+    SideSummary, Verdict, WaiverRef,
 };
 use serde_json::Value;
 
@@ -20,7 +20,7 @@ fn f(name: &str, verdict: Verdict, severity: Option<Severity>) -> Finding {
             name: name.into(),
         }),
         staging_object: None,
-        path: Some("spec.x".into()),
+        path: Some(FieldPath::parse("spec.x").unwrap()),
         change: Change::Changed,
         staging: Value::Null,
         prod: Value::Null,

@@ -1,11 +1,12 @@
 //! Pairing and structural diff: two sides in, a list of differences out.
 
 pub mod facts;
+pub mod identity;
 pub mod pair;
 pub mod path;
 pub mod structural;
 
-use crate::model::{Change, ObjectKey, Side};
+use crate::model::{Change, FieldPath, ObjectKey, Side};
 use pair::NameMapping;
 use rayon::prelude::*;
 use serde_json::Value;
@@ -21,8 +22,8 @@ pub struct Difference {
     pub staging_index: Option<usize>,
     /// Index of the prod object in its side.
     pub prod_index: Option<usize>,
-    /// Structured path; `None` for a whole object.
-    pub path: Option<String>,
+    /// Field path; `None` for a whole object.
+    pub path: Option<FieldPath>,
     /// What kind of difference.
     pub change: Change,
     /// Staging's value at the path.

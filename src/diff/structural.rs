@@ -1,8 +1,9 @@
 //! The structural diff of two normalized bodies. Lists are keyed by their merge keys from one
 //! table; a difference sits at the highest node present on one side only.
 
-use super::path::PathBuf;
+use super::path::PathBuilder;
 use crate::model::Change;
+use crate::model::path::FieldPath;
 use crate::normalize::names::{EnvTokens, strip_hash_suffix};
 use crate::normalize::secrets::{TOKEN_OPEN, TokenCompare, compare_tokens};
 use serde_json::{Map, Value};
@@ -27,7 +28,7 @@ const MERGE_KEYS: &[(&str, &str)] = &[
 /// A raw difference inside one object pair.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldDiff {
-    pub path: String,
+    pub path: FieldPath,
     pub change: Change,
     pub staging: Option<Value>,
     pub prod: Option<Value>,
@@ -50,14 +51,14 @@ pub fn diff_bodies(
     ctx: &mut DiffCtx,
     out: &mut Vec<FieldDiff>,
 ) {
-    let mut path = PathBuf::default();
+    let mut path = PathBuilder::default();
     diff_maps(s, p, &mut path, ctx, out);
 }
 
 fn diff_maps(
     s: &Map<String, Value>,
     p: &Map<String, Value>,
-    path: &mut PathBuf,
+    path: &mut PathBuilder,
     ctx: &mut DiffCtx,
     out: &mut Vec<FieldDiff>,
 ) {
@@ -117,11 +118,17 @@ pub fn count_unprovable_tokens(a: &Value, b: &Value) -> usize {
     }
 }
 
-fn skipped(path: &PathBuf, ctx: &DiffCtx) -> bool {
+fn skipped(path: &PathBuilder, ctx: &DiffCtx) -> bool {
     ctx.skip.contains(&path.as_str())
 }
 
-fn one_sided(path: &PathBuf, change: Change, v: &Value, ctx: &DiffCtx, out: &mut Vec<FieldDiff>) {
+fn one_sided(
+    path: &PathBuilder,
+    change: Change,
+    v: &Value,
+    ctx: &DiffCtx,
+    out: &mut Vec<FieldDiff>,
+) {
     if skipped(path, ctx) {
         return;
     }
@@ -130,7 +137,7 @@ fn one_sided(path: &PathBuf, change: Change, v: &Value, ctx: &DiffCtx, out: &mut
         _ => (None, Some(v.clone())),
     };
     out.push(FieldDiff {
-        path: path.as_str().to_string(),
+        path: path.to_path(),
         change,
         staging,
         prod,
@@ -142,7 +149,7 @@ fn diff_values(
     a: &Value,
     b: &Value,
     field: &str,
-    path: &mut PathBuf,
+    path: &mut PathBuilder,
     ctx: &mut DiffCtx,
     out: &mut Vec<FieldDiff>,
 ) {
@@ -171,9 +178,9 @@ fn diff_values(
     }
 }
 
-fn changed(path: &PathBuf, a: &Value, b: &Value, equivalent: Option<String>) -> FieldDiff {
+fn changed(path: &PathBuilder, a: &Value, b: &Value, equivalent: Option<String>) -> FieldDiff {
     FieldDiff {
-        path: path.as_str().to_string(),
+        path: path.to_path(),
         change: Change::Changed,
         staging: Some(a.clone()),
         prod: Some(b.clone()),
@@ -271,7 +278,7 @@ fn diff_lists(
     a: &[Value],
     b: &[Value],
     field: &str,
-    path: &mut PathBuf,
+    path: &mut PathBuilder,
     ctx: &mut DiffCtx,
     out: &mut Vec<FieldDiff>,
 ) {

@@ -5,6 +5,7 @@
 //! a Secret could leak through. A [`Drift`] is what the renderers turn into HTML or Markdown.
 
 use super::key::ObjectKey;
+use super::path::FieldPath;
 use super::policy::Judged;
 use super::report::{Change, Finding, Report, Severity, Summary, Verdict, WaiverRef};
 use serde::{Deserialize, Serialize};
@@ -23,8 +24,8 @@ pub struct RunFinding {
     /// Staging identity when it differs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staging_object: Option<ObjectKey>,
-    /// Structured path; null for whole objects.
-    pub path: Option<String>,
+    /// Field path; null for whole objects.
+    pub path: Option<FieldPath>,
     /// What kind of difference.
     pub change: Change,
     /// The judgement.

@@ -2,6 +2,7 @@
 
 use super::facts::ClusterFacts;
 use super::key::ObjectKey;
+use super::path::FieldPath;
 use super::policy::{ExitCode, Judged, Policy};
 use super::snapshot::{Coverage, Gap};
 use serde::{Deserialize, Serialize};
@@ -92,8 +93,8 @@ pub struct Finding {
     pub object: Option<ObjectKey>,
     /// Staging identity when its namespace or name differs from prod's.
     pub staging_object: Option<ObjectKey>,
-    /// Structured path inside the object; null for whole objects.
-    pub path: Option<String>,
+    /// Field path inside the object; null for whole objects.
+    pub path: Option<FieldPath>,
     /// What kind of difference.
     pub change: Change,
     /// Staging's value at the path (redacted where secret); null when absent.

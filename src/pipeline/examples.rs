@@ -108,9 +108,9 @@ pub fn run_one(set: &RuleSet, rule: &Rule, ex: &Example) -> Outcome {
 }
 
 fn check(report: &Report, rule: &Rule, ex: &Example) -> (bool, String) {
-    let at_path = |p: &Option<String>| match (&ex.path, p) {
+    let at_path = |p: &Option<crate::model::FieldPath>| match (&ex.path, p) {
         (None, _) => true,
-        (Some(want), Some(got)) => want == got,
+        (Some(want), Some(got)) => want == got.as_str(),
         (Some(_), None) => false,
     };
     let mine: Vec<_> = report

@@ -2,7 +2,6 @@
 //! (lie > cut > noise, higher severity first); all matching rule ids are kept; no match stays
 //! `unclassified`. A CEL error counts as no match and is reported.
 
-use super::pattern::{Segment, parse_path};
 use super::related::SideData;
 use super::rule::{Rule, Subject};
 use super::template::Which;
@@ -11,7 +10,7 @@ use super::{Judge, RuleSet};
 use super::{cel, describe, finding_id, precedence};
 use crate::diff::pair::NameMapping;
 use crate::diff::{DiffResult, Difference};
-use crate::model::{Change, Finding, RuleError, Side};
+use crate::model::{Change, FieldPath, Finding, RuleError, Segment, Side};
 use crate::normalize::secrets::scrub;
 use kube_cel::cel::Context;
 use rayon::prelude::*;
@@ -99,8 +98,8 @@ fn judge<'r>(
     let id = finding_id(d);
     let mut finding = super::unclassified(d);
     finding.id = id.clone();
-    let segs = d.path.as_deref().and_then(|p| parse_path(p).ok());
-    let here = subject(d, segs.as_deref());
+    let segs = d.path.as_ref().map(FieldPath::segments);
+    let here = subject(d, segs);
     let direct: Vec<&Rule> = rules
         .active()
         .filter(|r| r.matcher.matches(&here))
@@ -108,15 +107,12 @@ fn judge<'r>(
     // A one-sided map that is not a list item (an item, like a container, is one thing).
     let deep_possible = d.object.is_some()
         && d.change != Change::Changed
-        && matches!(
-            segs.as_deref().and_then(<[Segment]>::last),
-            Some(Segment::Key(_))
-        )
+        && matches!(segs.and_then(<[Segment]>::last), Some(Segment::Key(_)))
         && matches!(d.staging.as_ref().or(d.prod.as_ref()), Some(v) if v.is_object());
     if direct.is_empty() && !deep_possible {
         return (finding, Vec::new());
     }
-    let view = View::new(d, run, segs);
+    let view = View::new(d, run);
     let mut ev = Eval {
         finding: id.clone(),
         errors: Vec::new(),
@@ -136,7 +132,7 @@ fn judge<'r>(
     let child_views: Vec<View> = if matched.is_empty() && deep_possible {
         view.descendants()
             .into_iter()
-            .map(|(segs, value)| view.child(segs, value))
+            .map(|(path, value)| view.child(path, value))
             .collect()
     } else {
         Vec::new()
@@ -146,7 +142,7 @@ fn judge<'r>(
         let mut cctx: Option<Context> = None;
         for r in rules.active() {
             if matched.iter().any(|(m, _)| m.id == r.id)
-                || !r.matcher.matches(&subject(d, c.segs.as_deref()))
+                || !r.matcher.matches(&subject(d, c.segs()))
             {
                 continue;
             }

@@ -1,8 +1,8 @@
 //! A validated rule: what it matches, when, what it calls the difference and how it says so.
 
 use super::cel::Condition;
-use super::pattern::{PathPattern, Segment, TextMatch};
-use crate::model::{Change, ClusterFacts, ObjectKey, Severity, Verdict};
+use super::pattern::{PathPattern, TextMatch};
+use crate::model::{Change, ClusterFacts, ObjectKey, Segment, Severity, Verdict};
 use serde_json::Value;
 
 /// `stable` rules can fail CI; `preview` ones report but never fail it unless `--preview`;

@@ -5,7 +5,7 @@
 use super::RuleSet;
 use super::keys::Shape;
 use super::load::{Problems, parse_checked};
-use super::pattern::{PathPattern, parse_path};
+use super::pattern::PathPattern;
 use super::precedence::did_you_mean;
 use crate::error::Error;
 use crate::model::{Finding, Verdict, WaiverEntry, WaiverRef, WaiverSummary};
@@ -284,11 +284,10 @@ impl Waiver {
                 return false;
             }
         }
-        if let Some(p) = &self.path {
-            let segs = f.path.as_deref().and_then(|p| parse_path(p).ok());
-            if !segs.is_some_and(|s| p.matches(&s)) {
-                return false;
-            }
+        if let Some(p) = &self.path
+            && !f.path.as_ref().is_some_and(|s| p.matches(s.segments()))
+        {
+            return false;
         }
         true
     }

@@ -19,7 +19,7 @@ fn keys(set: &BTreeSet<ObjectKey>) -> String {
 fn target(f: &Finding) -> String {
     let r = Row::from(f);
     match (&f.object, &f.path) {
-        (None, Some(p)) => p.clone(),
+        (None, Some(p)) => p.to_string(),
         (_, Some(p)) => format!("{} {p}", r.object_name()),
         (_, None) => r.object_name(),
     }
