@@ -2,10 +2,10 @@
 //! hash suffixes set aside. Hash maps only: linear in the number of objects.
 
 use super::identity::PairIdentity;
-use crate::model::{Object, ObjectKey, Side};
+use crate::model::{Object, Side};
 use crate::normalize::names::EnvTokens;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// How names are mapped between the sides.
 #[derive(Debug, Clone, Default)]
@@ -109,19 +109,4 @@ pub fn pair(staging: &Side, prod: &Side, m: &NameMapping) -> Pairing {
 /// Every object's key, computed in parallel, in object order.
 fn keys(side: &Side, key: impl Fn(&Object) -> PairKey + Sync + Send) -> Vec<PairKey> {
     side.objects.par_iter().map(key).collect()
-}
-
-/// Workloads an HPA scales, as canonical identities.
-pub fn hpa_targets(side: &Side, m: &NameMapping, staging_side: bool) -> HashSet<PairKey> {
-    side.objects
-        .iter()
-        .filter(|o| o.key.kind == "HorizontalPodAutoscaler")
-        .filter_map(crate::model::workload::scale_target)
-        .map(|k: ObjectKey| m.identity(&k, staging_side))
-        .collect()
-}
-
-/// The canonical key used to look an object up in [`hpa_targets`].
-pub fn canonical(o: &Object, m: &NameMapping, staging_side: bool) -> PairKey {
-    token_key(o, m, staging_side)
 }

@@ -226,7 +226,7 @@ impl<'a> SideData<'a> {
 
     /// Workloads on this side that `o` (read on `from_staging`'s side) targets.
     fn targets_of(&self, o: &Object, from_staging: bool, ix: &Index) -> Vec<usize> {
-        if o.key.kind == "HorizontalPodAutoscaler" {
+        if workload::is_autoscaler(&o.key) {
             return workload::scale_target(o)
                 .map(|t| self.canon_key(&t, from_staging))
                 .and_then(|k| ix.by_key.get(&k).copied())
