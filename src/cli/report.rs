@@ -52,7 +52,7 @@ pub(crate) fn report(args: &ReportArgs) -> crate::Result<i32> {
     let at = crate::clock::now_rfc3339();
     let r = &judged.report;
     let earlier = history::store::load(&args.history)?;
-    let run = Run::from_report(r, &at, report::coverage_lines(r));
+    let run = Run::from_report(r, &at, report::coverage_lines(r), &judged.rule_titles);
     let drift = history::drift(&run, &earlier, args.open_weeks, args.expiring_days)
         .map_err(Error::Usage)?;
     if !args.no_store {

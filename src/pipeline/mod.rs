@@ -11,6 +11,7 @@ use crate::model::{Change, Report, Side};
 use crate::normalize::secrets::Fingerprinter;
 use crate::rules::{self, Judge, RuleSet, Waivers};
 use crate::settings::{Judging, Settings};
+use std::collections::BTreeMap;
 
 /// Both sides, loaded, and the report judging them.
 pub struct Judged {
@@ -23,6 +24,8 @@ pub struct Judged {
     /// Things the user should know that do not stop the run (a waiver naming a retired or
     /// disabled rule): printed once on stderr.
     pub warnings: Vec<String>,
+    /// Title of every rule that decided a finding, by rule id (the weekly history keeps them).
+    pub rule_titles: BTreeMap<String, String>,
 }
 
 /// The rules and waivers of a run, loaded and checked against each other.
@@ -89,11 +92,18 @@ pub fn run(s: &Settings) -> Result<Judged, Error> {
         builtin_kind,
     };
     let report = judge_sides(&staging, &prod, &s.pairing, &judge);
+    let rule_titles = report
+        .findings
+        .iter()
+        .filter_map(|f| f.rule.as_deref())
+        .filter_map(|id| Some((id.to_string(), judge.rules.get(id)?.title.clone())))
+        .collect();
     Ok(Judged {
         staging,
         prod,
         report,
         warnings: book.warnings,
+        rule_titles,
     })
 }
 

@@ -2,7 +2,7 @@
 //! previous run, what is overdue, what expires, the trend, and the table of this run.
 
 use super::markdown::{Row, TABLE_HEAD, code_inner, text};
-use crate::model::drift::{Drift, OpenLie, RunFinding, TrendPoint};
+use crate::model::drift::{Drift, OpenLie, RunFinding, Says, TrendPoint};
 use crate::model::{Verdict, display_order};
 use std::fmt::Write as _;
 
@@ -140,12 +140,14 @@ fn target(f: &RunFinding) -> String {
 }
 
 fn lie_line(f: &RunFinding, suffix: &str) -> String {
+    let says = match f.says() {
+        Says::Sentences(s, p) => format!("staging says {}; prod might say {}", text(s), text(p)),
+        Says::Title(t) => text(t),
+    };
     format!(
-        "{} {}{suffix}: staging says {}; prod might say {}",
+        "{} {}{suffix}: {says}",
         Row::from(f).verdict_label(),
-        target(f),
-        text(&f.staging_says),
-        text(&f.prod_might_say)
+        target(f)
     )
 }
 

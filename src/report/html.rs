@@ -5,7 +5,7 @@ use super::drift_markdown::{date, days_left};
 use super::markdown::{Row, html};
 use super::trend_svg;
 use crate::model::display_order;
-use crate::model::drift::{Drift, OpenLie, RunFinding};
+use crate::model::drift::{Drift, OpenLie, RunFinding, Says};
 use std::fmt::Write as _;
 
 const STYLE: &str = "
@@ -193,12 +193,14 @@ fn verdict(r: &Row) -> String {
 }
 
 fn item(f: &RunFinding, suffix: &str) -> String {
+    let says = match f.says() {
+        Says::Sentences(s, p) => format!("staging says {}; prod might say {}", html(s), html(p)),
+        Says::Title(t) => html(t),
+    };
     format!(
-        "<b>{}</b> {}{suffix}: staging says {}; prod might say {}",
+        "<b>{}</b> {}{suffix}: {says}",
         verdict(&Row::from(f)),
-        target(f),
-        html(&f.staging_says),
-        html(&f.prod_might_say)
+        target(f)
     )
 }
 
