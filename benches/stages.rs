@@ -20,6 +20,7 @@ use checkride::collect::{self, LoadOptions, Parsed, SideSpec};
 use checkride::diff::{self, DiffResult, pair::NameMapping};
 use checkride::model::{Report, Side};
 use checkride::normalize::secrets::Fingerprinter;
+use checkride::pipeline;
 use checkride::report;
 use checkride::rules::{self, Judge, RuleSet};
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
@@ -80,7 +81,8 @@ fn builtin_judge() -> Judge<'static> {
         rules: RuleSet::builtin().expect("built-in rules"),
         waivers: None,
         preview: false,
-        today: rules::waivers::today(),
+        today: checkride::clock::today(),
+        builtin_kind: pipeline::builtin_kind,
     }
 }
 
@@ -120,7 +122,7 @@ fn whole(
     judge: &Judge,
 ) -> ((Side, Side), String) {
     let (staging, prod) = normalize(load(specs), opts);
-    let report = checkride::compare_with(&staging, &prod, mapping, judge);
+    let report = pipeline::judge_sides(&staging, &prod, mapping, judge);
     let table = report::table::render(&report, false, TABLE_WIDTH);
     ((staging, prod), table)
 }

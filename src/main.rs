@@ -13,7 +13,7 @@ fn main() {
         Ok(code) => code,
         Err(e) => {
             eprintln!("checkride: error: {e}");
-            2
+            checkride::model::ExitCode::Error.code()
         }
     };
     std::process::exit(code);

@@ -2,7 +2,8 @@
 //! first, then the last (least severe) rows, and a note says what was cut.
 
 use checkride::model::{
-    API_VERSION, Change, Finding, ObjectKey, Report, ReportCoverage, Severity, SideSummary, Verdict,
+    API_VERSION, Change, FieldPath, Finding, ObjectKey, Report, ReportCoverage, Severity,
+    SideSummary, Verdict,
 };
 use checkride::report::markdown::{self, COMMENT_LIMIT};
 use serde_json::json;
@@ -17,7 +18,12 @@ fn finding(i: usize, verdict: Verdict) -> Finding {
             name: format!("svc-{i:04}"),
         }),
         staging_object: None,
-        path: Some("spec.template.spec.containers[name=app].env[name=PAYMENTS_URL].value".into()),
+        path: Some(
+            FieldPath::parse(
+                "spec.template.spec.containers[name=app].env[name=PAYMENTS_URL].value",
+            )
+            .unwrap(),
+        ),
         change: Change::Changed,
         staging: json!("http://payments-mock:8080"),
         prod: json!("https://api.stripe.com"),

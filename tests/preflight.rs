@@ -5,24 +5,22 @@
 #[path = "support/cli.rs"]
 mod support;
 
-use checkride::collect::{self, LoadOptions, SideSpec};
-use checkride::diff::pair::NameMapping;
 use checkride::jobs::preflight::{self, Ack, drills::Drill, select::Release};
-use checkride::model::{Report, Severity, Side, Verdict, WaiverRef};
-use checkride::normalize::secrets::Fingerprinter;
+use checkride::model::{FailOn, Policy, Report, Severity, Side, Verdict, WaiverRef};
+use checkride::pipeline;
+use checkride::settings::{Flags, Job, Settings};
 
 fn load(scenario: &str) -> (Side, Side, Report) {
-    let opts = LoadOptions::new("default", Fingerprinter::random());
     let dir = format!("fixtures/scenarios/{scenario}");
-    let (s, p) = collect::load_pair(
-        &SideSpec::parse(&format!("{dir}/staging")).unwrap(),
-        &SideSpec::parse(&format!("{dir}/prod")).unwrap(),
-        &opts,
-        &opts,
-    )
-    .unwrap();
-    let r = checkride::compare(&s, &p, &NameMapping::default());
-    (s, p, r)
+    let flags = Flags::pair(&format!("{dir}/staging"), &format!("{dir}/prod"));
+    let settings = Settings::resolve(Job::Preflight, flags).unwrap();
+    let j = pipeline::run(&settings).unwrap();
+    (j.staging, j.prod, j.report)
+}
+
+/// The release policy of `compare`'s defaults, with these acknowledgements.
+fn policy(acks: &[String]) -> Policy {
+    preflight::release_policy(&Policy::fail_on(FailOn::Lie), acks)
 }
 
 fn names(set: &std::collections::BTreeSet<checkride::model::ObjectKey>) -> Vec<String> {
@@ -37,7 +35,7 @@ fn names(set: &std::collections::BTreeSet<checkride::model::ObjectKey>) -> Vec<S
 fn release_touches_what_it_references_and_what_selects_it() {
     let (s, p, r) = load("demo");
     let rel = Release::parse("deployment/checkout").unwrap();
-    let b = preflight::brief(&r, &s, &p, "deployment/checkout", &rel, &[]);
+    let b = preflight::brief(&r, &s, &p, "deployment/checkout", &rel, policy(&[]));
     assert_eq!(
         names(&b.touched.0),
         [
@@ -56,7 +54,7 @@ fn release_touches_what_it_references_and_what_selects_it() {
     );
 
     let rel = Release::parse("app.kubernetes.io/name=web").unwrap();
-    let b = preflight::brief(&r, &s, &p, "web", &rel, &[]);
+    let b = preflight::brief(&r, &s, &p, "web", &rel, policy(&[]));
     assert_eq!(
         names(&b.touched.0),
         [
@@ -75,7 +73,7 @@ fn release_touches_what_it_references_and_what_selects_it() {
 fn drills_name_what_staging_cannot_tell() {
     let (s, p, r) = load("platform-gaps");
     let rel = Release::parse("deploy/checkout").unwrap();
-    let b = preflight::brief(&r, &s, &p, "deploy/checkout", &rel, &[]);
+    let b = preflight::brief(&r, &s, &p, "deploy/checkout", &rel, policy(&[]));
     let touched = names(&b.touched.0);
     for want in [
         "NetworkPolicy shop/checkout-allow",
@@ -146,9 +144,13 @@ fn high_lies_block_until_acknowledged() {
         }
     }
     let rel = Release::parse("deployment/checkout").unwrap();
-    let b = preflight::brief(&r, &s, &p, "deployment/checkout", &rel, &[]);
+    let b = preflight::brief(&r, &s, &p, "deployment/checkout", &rel, policy(&[]));
     assert_eq!(b.lies.len(), 2, "the web HPA lie does not touch checkout");
-    assert!(b.lies[0].is_high(), "high first");
+    assert_eq!(
+        b.lies[0].finding.severity,
+        Some(Severity::High),
+        "high first"
+    );
     assert_eq!(b.blocking().len(), 1);
     let text = preflight::render::text_brief(&b);
     assert!(
@@ -158,7 +160,7 @@ fn high_lies_block_until_acknowledged() {
     assert!(text.contains("BLOCKED: 1 unacknowledged high-severity lie touches"));
 
     let acks = vec![probe_id.clone(), "0000000000000000".to_string()];
-    let b = preflight::brief(&r, &s, &p, "deployment/checkout", &rel, &acks);
+    let b = preflight::brief(&r, &s, &p, "deployment/checkout", &rel, policy(&acks));
     assert!(b.blocking().is_empty());
     assert_eq!(
         b.lies
@@ -179,7 +181,7 @@ fn high_lies_block_until_acknowledged() {
         reason: "slow JIT warm-up in staging".into(),
         expires: "2025-04-01".into(),
     });
-    let b = preflight::brief(&r, &s, &p, "deployment/checkout", &rel, &[]);
+    let b = preflight::brief(&r, &s, &p, "deployment/checkout", &rel, policy(&[]));
     assert!(b.blocking().is_empty());
     assert!(matches!(&b.lies[0].ack, Ack::Waiver(o, _) if o == "team-checkout"));
 }

@@ -4,8 +4,8 @@
 use checkride::jobs::history;
 use checkride::model::drift::Run;
 use checkride::model::{
-    API_VERSION, Change, Finding, ObjectKey, Report, ReportCoverage, Severity, SideSummary,
-    Verdict, WaiverRef,
+    API_VERSION, Change, FieldPath, Finding, ObjectKey, Report, ReportCoverage, Severity,
+    SideSummary, Verdict, WaiverRef,
 };
 use serde_json::Value;
 
@@ -20,7 +20,7 @@ fn f(name: &str, verdict: Verdict, severity: Option<Severity>) -> Finding {
             name: name.into(),
         }),
         staging_object: None,
-        path: Some("spec.x".into()),
+        path: Some(FieldPath::parse("spec.x").unwrap()),
         change: Change::Changed,
         staging: Value::Null,
         prod: Value::Null,
@@ -74,12 +74,13 @@ fn run(at: &str, findings: Vec<Finding>) -> Run {
             ..Default::default()
         },
         summary: Report::summarize(&findings),
-        fidelity_score: Report::fidelity(10, lies),
+        fidelity_score: checkride::model::policy::fidelity(10, lies),
         findings,
         rule_errors: vec![],
         waivers: Default::default(),
     };
-    Run::from_report(&r, at, vec![])
+    let titles = [("some-rule".to_string(), "Some rule's title".to_string())].into();
+    Run::from_report(&r, at, vec![], &titles)
 }
 
 fn names<T>(items: &[T], get: impl Fn(&T) -> &str) -> Vec<String> {
@@ -223,4 +224,76 @@ fn same_second_runs_do_not_overwrite() {
     let b = history::store::store(dir.path(), &r).unwrap();
     assert_ne!(a, b);
     assert_eq!(history::store::load(dir.path()).unwrap().len(), 2);
+}
+
+/// A stored run keeps identity, verdict, severity, rule, rule title and waiver, and no sentence
+/// (sentences quote values): a value that is only in a sentence never reaches the history file.
+#[test]
+fn stored_runs_keep_no_values() {
+    let mut secretish = lie("alpha", Severity::High);
+    secretish.staging_says = "token=CANARY-7f3a9b".into();
+    secretish.prod_might_say = "token=CANARY-d41c08".into();
+    let w1 = run(
+        "2025-03-03T06:00:00Z",
+        vec![secretish, waived("whiskey", "2025-03-25")],
+    );
+    assert_eq!(
+        w1.findings[0].staging_says, "token=CANARY-7f3a9b",
+        "this run still says it"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = history::store::store(dir.path(), &w1).unwrap();
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(!text.contains("CANARY"), "{text}");
+    assert!(!text.contains("staging_says"), "{text}");
+    let stored: Value = serde_json::from_str(&text).unwrap();
+    let alpha = &stored["findings"][0];
+    assert_eq!(alpha["id"], "id-alpha");
+    assert_eq!(alpha["rule"], "some-rule");
+    assert_eq!(alpha["title"], "Some rule's title");
+    assert_eq!(alpha["severity"], "high");
+    assert_eq!(stored["findings"][1]["waiver"]["owner"], "team-payments");
+
+    // Read back, a stored lie speaks through its rule's title.
+    let back = history::store::load(dir.path()).unwrap();
+    assert_eq!(
+        back[0].findings[0].says(),
+        checkride::model::drift::Says::Title("Some rule's title")
+    );
+}
+
+/// A history written by checkride 0.1.0 (paths as text, sentences, no titles) still loads, and
+/// its lies count in the streaks and resolutions of a run of today's format.
+#[test]
+fn runs_written_by_0_1_0_still_load() {
+    let old = history::store::load(std::path::Path::new("fixtures/history/v0.1.0")).unwrap();
+    assert_eq!(old.len(), 1);
+    let o = &old[0];
+    assert_eq!(o.notes.len(), 1);
+    assert_eq!(o.findings.len(), 4);
+    assert_eq!(
+        o.findings[0].path.as_deref(),
+        Some("spec.template.spec.containers[name=api].readinessProbe.initialDelaySeconds")
+    );
+    assert_eq!(
+        o.findings[1].path.as_deref(),
+        Some("data[\"app.properties\"]")
+    );
+    assert_eq!(o.findings[1].title, None);
+    assert_eq!(o.findings[3].waived_verdict, Some(Verdict::Lie));
+
+    let mut alpha = lie("alpha", Severity::High);
+    alpha.id = "id-alpha".into();
+    let now = run("2025-03-17T06:00:00Z", vec![alpha]);
+    let d = history::drift(&now, &old, 2, 14).unwrap();
+    assert_eq!(d.previous_at.as_deref(), Some("2025-03-03T06:00:00Z"));
+    assert_eq!(names(&d.long_open_lies, |o| &o.finding.id), ["id-alpha"]);
+    assert_eq!(d.long_open_lies[0].since, "2025-03-03T06:00:00Z");
+    assert_eq!(names(&d.resolved_lies, |r| &r.finding.id), ["id-bravo"]);
+    // The old run's own sentences are what it says about a lie it resolved.
+    let md = checkride::report::drift_markdown::render(&d);
+    assert!(
+        md.contains("payments.url=http://mock-payments:8080"),
+        "{md}"
+    );
 }

@@ -175,5 +175,10 @@ fn html_renders_in_headless_chromium() {
     assert!(dom.contains("readinessProbe.initialDelaySeconds"));
     assert!(dom.contains("checkride weekly drift report"));
     assert_eq!(dom.matches("<circle").count(), 2 * 3, "2 series × 3 runs");
+    assert_eq!(
+        dom.matches("/100</title>").count(),
+        3,
+        "a fidelity score per run"
+    );
     assert_eq!(dom.matches("class=\"run-date\"").count(), 3);
 }

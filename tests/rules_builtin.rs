@@ -1,8 +1,8 @@
 //! The built-in rule pack: every rule's examples pass through the whole pipeline (load →
 //! normalize → diff → classify), and the pack covers the cases the rule issue lists.
 
+use checkride::pipeline::examples;
 use checkride::rules::RuleSet;
-use checkride::rules::examples;
 use checkride::rules::rule::Expect;
 
 fn pack() -> &'static RuleSet {
@@ -121,4 +121,44 @@ fn covers_the_issue_list() {
         .filter(|id| pack().get(id).is_none())
         .collect();
     assert!(missing.is_empty(), "missing rules: {missing:?}");
+}
+
+/// An Ingress only in staging gets two complete sentences from `exposure-object-one-side` (the
+/// staging one used to stop at "routes traffic in").
+#[test]
+fn exposure_object_only_in_staging_reads_as_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let svc = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n";
+    let ing = "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web-admin}\nspec: {rules: [{host: admin.example.com}]}\n";
+    for (side, text) in [
+        ("staging", format!("{svc}{ing}")),
+        ("prod", svc.to_string()),
+    ] {
+        std::fs::create_dir(dir.path().join(side)).unwrap();
+        std::fs::write(dir.path().join(side).join("all.yaml"), text).unwrap();
+    }
+    let out = assert_cmd::Command::cargo_bin("checkride")
+        .unwrap()
+        .arg("compare")
+        .arg(dir.path().join("staging"))
+        .arg(dir.path().join("prod"))
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "exposure-object-one-side")
+        .expect("the staging-only Ingress is judged");
+    assert_eq!(f["change"], "only_in_staging");
+    assert_eq!(
+        f["staging_says"],
+        "Ingress web-admin routes staging's traffic: its hosts, paths and TLS are rehearsed on a route prod does not have"
+    );
+    assert_eq!(
+        f["prod_might_say"],
+        "No Ingress web-admin: prod's traffic takes a path staging never used"
+    );
 }

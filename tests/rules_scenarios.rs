@@ -1,22 +1,15 @@
 //! The scenario pack as an acceptance test of the rules: each scenario's README says what must
 //! be flagged and what must not; these are the verdicts a senior SRE would give.
 
-use checkride::collect::{LoadOptions, SideSpec, load_pair};
-use checkride::diff::pair::NameMapping;
 use checkride::model::Report;
-use checkride::normalize::secrets::Fingerprinter;
+use checkride::pipeline;
+use checkride::settings::{Flags, Job, Settings};
 
 fn compare(name: &str) -> Report {
     let dir = format!("fixtures/scenarios/{name}");
-    let opts = LoadOptions::new("default", Fingerprinter::from_secret("scenario tests"));
-    let (s, p) = load_pair(
-        &SideSpec::parse(&format!("{dir}/staging")).expect("side"),
-        &SideSpec::parse(&format!("{dir}/prod")).expect("side"),
-        &opts,
-        &opts,
-    )
-    .expect("scenario loads");
-    checkride::compare(&s, &p, &NameMapping::default())
+    let flags = Flags::pair(&format!("{dir}/staging"), &format!("{dir}/prod"));
+    let settings = Settings::resolve(Job::Compare, flags).expect("settings");
+    pipeline::run(&settings).expect("scenario loads").report
 }
 
 /// `(object name or "cluster", path suffix or "" for the whole object, verdict)` must all hold,

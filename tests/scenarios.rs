@@ -83,3 +83,44 @@ fn demo_pairs_namespaces_by_env_token() {
         "namespaces did not pair"
     );
 }
+
+/// Finding ids, path text and rule ids are a contract (waivers, `--ack`, history streaks): the
+/// demo scenario's are pinned here, and change only with a documented, deliberate break.
+#[test]
+fn demo_ids_are_pinned() {
+    let (_, json, err) = run(checkride().args([
+        "compare",
+        &side("demo", "staging"),
+        &side("demo", "prod"),
+        "-o",
+        "json",
+    ]));
+    let report: serde_json::Value = serde_json::from_str(&json).expect(&err);
+    let rows: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {} {}",
+                f["id"].as_str().unwrap(),
+                f["rule"].as_str().unwrap_or("-"),
+                f["object"]["kind"].as_str().unwrap_or("cluster"),
+                f["object"]["name"].as_str().unwrap_or("-"),
+                f["path"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(rows.join("\n"), @r"
+    ab5fc54a69c12cd6 env-name-only-difference ConfigMap shop-config data.PUBLIC_BASE_URL
+    9f8187e716573335 replicas-lower-in-staging Deployment checkout spec.replicas
+    55d9b033e245cc62 value-points-at-mock Deployment checkout spec.template.spec.containers[name=checkout].env[name=PAYMENTS_URL].value
+    5f554dee4657aecb probe-delay-longer-in-staging Deployment checkout spec.template.spec.containers[name=checkout].readinessProbe.initialDelaySeconds
+    f4e17c645cb37101 memory-limit-higher-in-staging Deployment checkout spec.template.spec.containers[name=checkout].resources.limits.memory
+    4a2248bfe1906bf0 resources-smaller-in-staging Deployment checkout spec.template.spec.containers[name=checkout].resources.requests.cpu
+    71194f34678bbb62 resources-smaller-in-staging Deployment checkout spec.template.spec.containers[name=checkout].resources.requests.memory
+    334208479960dfb0 hpa-only-in-prod HorizontalPodAutoscaler web -
+    585419a4c395e6dd job-only-in-prod Job checkout-db-migrate -
+    877acdc3bdb097b5 pdb-only-in-prod PodDisruptionBudget checkout -
+    ");
+}

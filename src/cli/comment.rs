@@ -1,11 +1,11 @@
 //! `checkride comment`: post the table on a pull request as one comment, updated on later runs.
 
+use super::PairArgs;
 use super::compare::write_stdout;
-use super::pair::{PairArgs, judge};
 use crate::error::Error;
 use crate::jobs::comment::{self, Outcome, Target, Token};
-use crate::model::FailOn;
 use crate::report::markdown;
+use crate::settings::Job;
 use clap::Args;
 
 /// `checkride comment`.
@@ -13,12 +13,13 @@ use clap::Args;
 pub struct CommentArgs {
     #[command(flatten)]
     pub pair: PairArgs,
-    /// The repository, OWNER/REPO (in GitHub Actions: `${{ github.repository }}`).
-    #[arg(long, value_name = "OWNER/REPO")]
-    pub repo: String,
-    /// The pull request number.
-    #[arg(long, value_name = "N")]
-    pub pr: u64,
+    /// The repository, OWNER/REPO (in GitHub Actions: `${{ github.repository }}`); not needed
+    /// with --dry-run.
+    #[arg(long, value_name = "OWNER/REPO", required_unless_present = "dry_run")]
+    pub repo: Option<String>,
+    /// The pull request number; not needed with --dry-run.
+    #[arg(long, value_name = "N", required_unless_present = "dry_run")]
+    pub pr: Option<u64>,
     /// The environment variable holding the token (never the token itself).
     #[arg(long, default_value = "GITHUB_TOKEN", value_name = "NAME")]
     pub token_env: String,
@@ -29,35 +30,41 @@ pub struct CommentArgs {
     /// as given on the command line).
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
-    /// Print the comment instead of posting it (needs no token, contacts nothing).
+    /// Print the comment instead of posting it (needs no token, repository or pull request;
+    /// contacts nothing).
     #[arg(long)]
     pub dry_run: bool,
-    /// Show noise rows too.
-    #[arg(long)]
-    pub show_noise: bool,
-    /// Exit 1 when findings at or above this level exist (after commenting).
-    #[arg(long, value_enum, default_value = "never")]
-    pub fail_on: FailOn,
 }
 
 pub(crate) fn comment(args: &CommentArgs) -> crate::Result<i32> {
-    let target = Target::new(&args.api_url, &args.repo, args.pr)?;
-    let name = args
-        .name
-        .clone()
-        .unwrap_or_else(|| format!("{} vs {}", args.pair.staging, args.pair.prod));
+    let target = match (&args.repo, args.pr) {
+        (Some(repo), Some(pr)) => Some(Target::new(&args.api_url, repo, pr)?),
+        _ if args.dry_run => None,
+        _ => {
+            return Err(Error::Usage(
+                "--repo and --pr are needed to post (or use --dry-run)".into(),
+            ));
+        }
+    };
     // Read the token before the (slow) comparison, so a missing one fails fast.
     let token = if args.dry_run {
         None
     } else {
         Some(Token::from_env(&args.token_env)?)
     };
-    let judged = judge(&args.pair)?;
+    let (settings, judged) = args.pair.run(Job::Comment)?;
+    let policy = settings.policy();
+    let name = args.name.clone().unwrap_or_else(|| {
+        format!(
+            "{} vs {}",
+            settings.input.staging_text, settings.input.prod_text
+        )
+    });
     let report = &judged.report;
     let marker = comment::marker(&name);
     let opts = markdown::Options {
         title: format!("checkride: {name}"),
-        show_noise: args.show_noise,
+        show_noise: settings.judging.show_noise,
         ..Default::default()
     };
     let body = comment::body(&marker, report, &opts);
@@ -65,14 +72,19 @@ pub(crate) fn comment(args: &CommentArgs) -> crate::Result<i32> {
         let md = body.strip_prefix(&marker).unwrap_or(&body).trim_start();
         comment::append_step_summary(std::path::Path::new(&path), md)?;
     }
-    let Some(token) = token else {
-        eprintln!(
-            "checkride: dry run: would create or update the comment marked `{marker}` on {} via {}",
-            target.display(),
-            target.api_url
-        );
+    let (Some(token), Some(target)) = (token, target.clone()) else {
+        match &target {
+            Some(t) => eprintln!(
+                "checkride: dry run: would create or update the comment marked `{marker}` on {} via {}",
+                t.display(),
+                t.api_url
+            ),
+            None => eprintln!(
+                "checkride: dry run: would create or update the comment marked `{marker}`"
+            ),
+        }
         write_stdout(&body)?;
-        return Ok(crate::exit_code(report, args.fail_on));
+        return Ok(report.exit_code(&policy).code());
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -88,5 +100,5 @@ pub(crate) fn comment(args: &CommentArgs) -> crate::Result<i32> {
         }
     };
     write_stdout(&line)?;
-    Ok(crate::exit_code(report, args.fail_on))
+    Ok(report.exit_code(&policy).code())
 }

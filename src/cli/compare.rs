@@ -2,105 +2,38 @@
 
 use super::{CompareArgs, Output, SnapshotArgs};
 use crate::collect::{self, LoadOptions, SideSpec};
-use crate::diff::pair::NameMapping;
 use crate::error::Error;
-use crate::model::Side;
 use crate::normalize::secrets::Fingerprinter;
 use crate::report;
+use crate::settings::Job;
 use std::io::Write;
 
-/// Builds the name mapping from the command line.
-pub(crate) fn name_mapping(
-    map_namespace: &[String],
-    env_token: &[String],
-) -> crate::Result<NameMapping> {
-    let mut m = NameMapping::default();
-    for pair in map_namespace {
-        let (s, p) = pair
-            .split_once('=')
-            .filter(|(s, p)| !s.is_empty() && !p.is_empty())
-            .ok_or_else(|| {
-                Error::Usage(format!(
-                    "--map-namespace expects STAGING_NS=PROD_NS, got `{pair}`"
-                ))
-            })?;
-        m.namespaces.insert(s.to_string(), p.to_string());
-    }
-    for pair in env_token {
-        m.tokens.add_pair(pair).map_err(Error::Usage)?;
-    }
-    Ok(m)
-}
-
-/// Loads, diffs and judges: the report `compare` prints.
-/// Both loaded sides come back too, so that a caller about to exit need not free them.
-fn build_report(args: &CompareArgs) -> crate::Result<(crate::model::Report, (Side, Side))> {
-    let mapping = name_mapping(&args.map_namespace, &args.env_token)?;
-    let (rules, waivers, preview) = args.judge.load()?;
-    let fp = Fingerprinter::from_env();
-    let opts = |ns: &str| LoadOptions {
-        limits: args.limits.limits(),
-        allow_empty: args.limits.allow_empty,
-        ..LoadOptions::new(ns, fp.clone())
-    };
-    let (staging, prod) = (
-        SideSpec::parse(&args.staging)?,
-        SideSpec::parse(&args.prod)?,
-    );
-    let any_live = [&staging, &prod]
-        .iter()
-        .any(|s| matches!(s, SideSpec::Context(_)));
-    if !any_live && !args.live.namespace.is_empty() {
-        return Err(Error::Usage(
-            "-n/--namespace selects namespaces of context: sides; for manifests use --staging-namespace / --prod-namespace".into(),
-        ));
-    }
-    let (staging, prod) = collect::load_pair_with(
-        &staging,
-        &prod,
-        &opts(&args.sides.staging_namespace),
-        &opts(&args.sides.prod_namespace),
-        &args.live.options()?,
-    )?;
-    let judge = crate::rules::Judge {
-        rules: &rules,
-        waivers: waivers.as_ref(),
-        preview,
-        today: super::config::today(),
-    };
-    let report = crate::compare_with(&staging, &prod, &mapping, &judge);
-    Ok((report, (staging, prod)))
-}
-
 pub(crate) fn compare(args: &CompareArgs) -> crate::Result<i32> {
-    let (report, sides) = build_report(args)?;
+    let (settings, judged) = args.pair.run(Job::Compare)?;
+    let report = judged.report;
     // The process exits right after printing: freeing two 50k-object sides one allocation at a
     // time would cost about a tenth of the run, and the operating system reclaims them at once.
-    std::mem::forget(sides);
+    std::mem::forget((judged.staging, judged.prod));
+    let policy = settings.policy();
+    let show_noise = settings.judging.show_noise;
     let started = std::time::Instant::now();
     let text = match args.output {
         Output::Json => report::json::render(&report),
         Output::Markdown => report::markdown::render(
             &report,
             &report::markdown::Options {
-                show_noise: args.show_noise,
+                show_noise,
                 ..Default::default()
             },
         ),
-        Output::Junit => report::junit::render(&report),
-        Output::Table => report::table::render(
-            &report,
-            args.show_noise,
-            args.width.unwrap_or(terminal_width()),
-        ),
+        Output::Junit => report::junit::render(&report, &policy),
+        Output::Table => {
+            report::table::render(&report, show_noise, args.width.unwrap_or(terminal_width()))
+        }
     };
     crate::stage::done("rendered the report", started);
     write_stdout(&text)?;
-    Ok(crate::exit_code_for(
-        &report,
-        args.fail_on,
-        args.live.allow_partial,
-    ))
+    Ok(report.exit_code(&policy).code())
 }
 
 pub(crate) fn snapshot(args: &SnapshotArgs) -> crate::Result<i32> {

@@ -1,4 +1,4 @@
-//! Flags for `context:` sides (shared by `compare` and `snapshot`), and `-v` logging.
+//! Flags for `context:` sides (shared by every command that reads sides), and `-v` logging.
 
 use crate::collect::live::kinds::KindFilter;
 use crate::collect::live::progress::ProgressSink;
@@ -10,6 +10,7 @@ use std::time::Duration;
 
 /// How live clusters (`context:NAME` sides) are read.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Live clusters")]
 pub struct LiveArgs {
     /// Kubeconfig for context: sides (default: KUBECONFIG, else ~/.kube/config).
     #[arg(long, value_name = "FILE")]
@@ -28,9 +29,9 @@ pub struct LiveArgs {
     /// Do not collect these kinds (`*` = everything but the included and platform kinds).
     #[arg(long, value_name = "KINDS")]
     pub exclude_kinds: Vec<String>,
-    /// How Secrets are read.
-    #[arg(long, value_enum, default_value = "fingerprint")]
-    pub secrets: SecretsMode,
+    /// How Secrets are read (default: fingerprint).
+    #[arg(long, value_enum)]
+    pub secrets: Option<SecretsMode>,
     /// Requests in flight at once, per cluster.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
@@ -71,7 +72,7 @@ impl LiveArgs {
             kubeconfig: self.kubeconfig.clone(),
             namespaces: self.namespace.clone(),
             kinds: KindFilter::parse(&self.include_kinds, &self.exclude_kinds)?,
-            secrets: self.secrets,
+            secrets: self.secrets.unwrap_or_default(),
             concurrency: usize::from(self.concurrency),
             request_timeout: self.request_timeout,
             page_size: self.page_size,

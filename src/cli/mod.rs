@@ -1,30 +1,36 @@
 //! Command-line arguments, parsed into validated settings, and the commands that use them.
 
 mod comment;
+mod common;
 mod compare;
-pub mod config;
 mod limits;
 mod live;
-mod pair;
 mod preflight;
 mod report;
 pub mod rules_cmd;
 mod serve;
 
 pub use comment::CommentArgs;
+pub use common::{JudgeArgs, PairArgs};
 pub use limits::LimitArgs;
 pub use live::LiveArgs;
-pub use pair::PairArgs;
 pub use preflight::PreflightArgs;
 pub use report::{ReportArgs, ReportFormat};
 pub use serve::ServeArgs;
 
-use crate::model::FailOn;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "Examples:
+  checkride compare deploy/staging deploy/prod
+  checkride compare context:staging context:prod --waivers checkride/waivers.yaml -o json
+  checkride comment kustomize:overlays/staging kustomize:overlays/prod --dry-run
+
+Sides: a folder or file of manifests, a `checkride snapshot` file, `-` (stdin),
+kustomize:DIR or context:NAME. docs/ explains rules, waivers, the jobs and the report.";
 
 /// Find the ways your staging cluster lies about production.
 #[derive(Debug, Parser)]
-#[command(name = "checkride", version, about, long_about = None)]
+#[command(name = "checkride", version, about, long_about = None, after_help = EXAMPLES)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -59,60 +65,29 @@ pub enum Output {
     Json,
     /// GitHub-flavoured Markdown (fits a PR comment).
     Markdown,
-    /// JUnit XML: a test case per finding, lies fail, waived are skipped.
+    /// JUnit XML: a test case per finding; blocking findings fail, waived ones are skipped.
     Junit,
-}
-
-/// How each side is read.
-#[derive(Debug, Clone, Args)]
-pub struct SideArgs {
-    /// Namespace for staging objects that name none (as `kubectl apply -n`).
-    #[arg(long, default_value = "default", value_name = "NS")]
-    pub staging_namespace: String,
-    /// Namespace for prod objects that name none.
-    #[arg(long, default_value = "default", value_name = "NS")]
-    pub prod_namespace: String,
 }
 
 /// `checkride compare`.
 #[derive(Debug, Clone, Args)]
 pub struct CompareArgs {
-    /// Staging: a folder, a file, `-` (stdin), a snapshot or context:NAME.
-    pub staging: String,
-    /// Prod: a folder, a file, `-` (stdin), a snapshot or context:NAME.
-    pub prod: String,
+    #[command(flatten)]
+    pub pair: PairArgs,
     /// Output format.
     #[arg(short, long, value_enum, default_value = "table")]
     pub output: Output,
-    #[command(flatten)]
-    pub sides: SideArgs,
-    /// Pair a staging namespace with a prod one (STAGING_NS=PROD_NS); repeatable.
-    #[arg(long = "map-namespace", value_name = "STAGING=PROD")]
-    pub map_namespace: Vec<String>,
-    /// An extra environment-name pair (STAGING=PROD, e.g. qa=live); repeatable.
-    #[arg(long = "env-token", value_name = "STAGING=PROD")]
-    pub env_token: Vec<String>,
-    /// Exit 1 when findings at or above this level exist.
-    #[arg(long, value_enum, default_value = "lie")]
-    pub fail_on: FailOn,
-    #[command(flatten)]
-    pub judge: config::JudgeArgs,
-    /// Show noise rows too.
-    #[arg(long)]
-    pub show_noise: bool,
     /// Table width (default: the terminal's, else 140).
     #[arg(long)]
     pub width: Option<u16>,
-    #[command(flatten)]
-    pub live: LiveArgs,
-    #[command(flatten)]
-    pub limits: LimitArgs,
 }
 
 /// `checkride snapshot`.
 #[derive(Debug, Clone, Args)]
 pub struct SnapshotArgs {
-    /// The side to capture: a folder, a file, `-`, a snapshot or context:NAME.
+    /// The side to capture: a folder or file of manifests, a snapshot, `-` (stdin),
+    /// `kustomize:DIR` or `context:NAME` (a live cluster).
+    #[arg(long_help = format!("The side to capture: {}.", common::SIDE_HELP))]
     pub side: String,
     #[command(flatten)]
     pub live: LiveArgs,
@@ -123,12 +98,10 @@ pub struct SnapshotArgs {
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> crate::Result<i32> {
     match cli.command {
-        Command::Compare(args) => {
-            live::init_logging(args.live.verbose);
-            compare::compare(&args)
-        }
+        Command::Compare(args) => compare::compare(&args),
         Command::Snapshot(args) => {
             live::init_logging(args.live.verbose);
+            crate::clock::check_env()?;
             compare::snapshot(&args)
         }
         Command::Rules(args) => rules_cmd::run(&args),

@@ -1,9 +1,10 @@
 //! `checkride preflight`: the pre-release checklist for one release.
 
+use super::PairArgs;
 use super::compare::write_stdout;
-use super::pair::{PairArgs, judge};
 use crate::error::Error;
 use crate::jobs::preflight::{self, render, select::Release};
+use crate::settings::Job;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -26,14 +27,15 @@ pub struct PreflightArgs {
 
 pub(crate) fn preflight(args: &PreflightArgs) -> crate::Result<i32> {
     let release = Release::parse(&args.release)?;
-    let judged = judge(&args.pair)?;
+    let (settings, judged) = args.pair.run(Job::Preflight)?;
+    let policy = preflight::release_policy(&settings.policy(), &args.ack);
     let b = preflight::brief(
         &judged.report,
         &judged.staging,
         &judged.prod,
         &args.release,
         &release,
-        &args.ack,
+        policy,
     );
     if b.selected.0.is_empty() && b.selected.1.is_empty() {
         return Err(Error::Usage(format!(
@@ -43,8 +45,7 @@ pub(crate) fn preflight(args: &PreflightArgs) -> crate::Result<i32> {
     }
     write_stdout(&render::text_brief(&b))?;
     if let Some(path) = &args.debrief {
-        let date = crate::now_rfc3339();
-        let date = date.split('T').next().unwrap_or(&date).to_string();
+        let date = crate::clock::today().to_string();
         std::fs::write(path, render::debrief(&b, &date))
             .map_err(|e| Error::file(path.display().to_string(), format!("cannot write: {e}")))?;
         eprintln!(
@@ -52,11 +53,5 @@ pub(crate) fn preflight(args: &PreflightArgs) -> crate::Result<i32> {
             path.display()
         );
     }
-    Ok(if !judged.report.coverage.complete {
-        3
-    } else if b.blocking().is_empty() {
-        0
-    } else {
-        1
-    })
+    Ok(b.exit_code().code())
 }

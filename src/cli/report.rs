@@ -1,13 +1,13 @@
 //! `checkride report`: the weekly drift report. Stores this run in the history folder, compares
 //! it with the runs before, and renders Markdown, HTML or JSON.
 
+use super::PairArgs;
 use super::compare::write_stdout;
-use super::pair::{PairArgs, judge};
 use crate::error::Error;
 use crate::jobs::history::{self, DEFAULT_EXPIRING_DAYS, DEFAULT_OPEN_WEEKS};
-use crate::model::FailOn;
 use crate::model::drift::Run;
 use crate::report;
+use crate::settings::Job;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -45,19 +45,14 @@ pub struct ReportArgs {
     /// Compare with the history without storing this run.
     #[arg(long)]
     pub no_store: bool,
-    /// Exit 1 when this run has findings at or above this level (a scheduled job usually
-    /// wants `never`, the default, so a report with lies still counts as a successful run).
-    #[arg(long, value_enum, default_value = "never")]
-    pub fail_on: FailOn,
 }
 
 pub(crate) fn report(args: &ReportArgs) -> crate::Result<i32> {
-    let at = crate::now_rfc3339();
-    history::parse_time(&at).map_err(|m| Error::Usage(format!("CHECKRIDE_NOW: {m}")))?;
-    let judged = judge(&args.pair)?;
+    let (settings, judged) = args.pair.run(Job::Report)?;
+    let at = crate::clock::now_rfc3339();
     let r = &judged.report;
     let earlier = history::store::load(&args.history)?;
-    let run = Run::from_report(r, &at, report::coverage_lines(r));
+    let run = Run::from_report(r, &at, report::coverage_lines(r), &judged.rule_titles);
     let drift = history::drift(&run, &earlier, args.open_weeks, args.expiring_days)
         .map_err(Error::Usage)?;
     if !args.no_store {
@@ -79,5 +74,5 @@ pub(crate) fn report(args: &ReportArgs) -> crate::Result<i32> {
             .map_err(|e| Error::file(path.display().to_string(), format!("cannot write: {e}")))?,
         None => write_stdout(&text)?,
     }
-    Ok(crate::exit_code(r, args.fail_on))
+    Ok(r.exit_code(&settings.policy()).code())
 }

@@ -1,13 +1,39 @@
 //! `checkride rules list | explain ID | test [DIR]…`: the rule tooling.
 
 use super::compare::write_stdout;
-use super::config::RuleDirs;
 use crate::error::Error;
-use crate::rules::rule::{Expect, Rule, Status};
-use crate::rules::{RuleSet, examples};
+use crate::pipeline::examples;
+use crate::rules::RuleSet;
+use crate::rules::rule::{Expect, Rule};
+use crate::settings::file::ConfigFile;
 use clap::{Args, Subcommand};
 use std::fmt::Write as _;
 use std::path::PathBuf;
+
+/// Where rules come from: `--rules DIR`s and the config file's folders.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RuleDirs {
+    /// A folder of rule files on top of the built-in pack (repeatable); user rules outrank
+    /// built-in ones.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// A checkride.yaml whose `judging.rules` folders are loaded too (see docs/rules.md).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl RuleDirs {
+    /// The rule set: built-in pack, then the config file's folders, then `--rules` and `extra`.
+    pub fn load(&self, extra: &[PathBuf]) -> Result<RuleSet, Error> {
+        let mut dirs = match &self.config {
+            Some(path) => ConfigFile::load(path)?.rules,
+            None => Vec::new(),
+        };
+        dirs.extend(self.rules.iter().cloned());
+        dirs.extend(extra.iter().cloned());
+        RuleSet::load(&dirs)
+    }
+}
 
 /// `checkride rules`.
 #[derive(Debug, Clone, Args)]
@@ -72,6 +98,9 @@ fn unknown(set: &RuleSet, id: &str) -> Error {
         .map(|r| r.id.as_str())
         .filter(|r| r.contains(id) || id.contains(*r))
         .collect();
+    close.extend(crate::rules::closest_id(set, id));
+    close.sort_unstable();
+    close.dedup();
     close.truncate(5);
     let hint = if close.is_empty() {
         "; `checkride rules list` shows them all".to_string()
@@ -89,10 +118,10 @@ pub fn list(set: &RuleSet) -> String {
         "ID", "VERDICT", "STATUS"
     );
     for r in &set.rules {
-        let status = match (r.enabled, r.status) {
-            (false, _) => "disabled",
-            (true, Status::Preview) => "preview",
-            (true, Status::Stable) => "stable",
+        let status = if r.enabled {
+            r.status.as_str()
+        } else {
+            "disabled"
         };
         let _ = writeln!(
             out,
@@ -122,19 +151,29 @@ pub fn list(set: &RuleSet) -> String {
 pub fn explain(r: &Rule) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}", r.id, r.title);
+    if let Some(next) = &r.replaced_by {
+        let _ = writeln!(
+            out,
+            "status: retired · replaced by {next} (`checkride rules explain {next}`) · {}",
+            r.source
+        );
+        if !r.rationale.is_empty() {
+            let _ = writeln!(out, "\n{}", indent(&r.rationale));
+        }
+        return out;
+    }
     let _ = writeln!(
         out,
         "verdict: {} · category: {} · status: {}{} · {}",
         r.verdict_label(),
         r.category,
-        if r.status == Status::Preview {
-            "preview"
-        } else {
-            "stable"
-        },
+        r.status.as_str(),
         if r.enabled { "" } else { " (disabled)" },
         r.source
     );
+    if !r.overrides.is_empty() {
+        let _ = writeln!(out, "overrides: {}", r.overrides.join(", "));
+    }
     let _ = writeln!(out, "\nWhy it matters:\n{}", indent(&r.rationale));
     let m = &r.matcher;
     let _ = writeln!(out, "\nMatches:");
@@ -213,7 +252,7 @@ pub fn test(set: &RuleSet, only_user: bool) -> (String, bool) {
     for r in set
         .rules
         .iter()
-        .filter(|r| r.enabled && (!only_user || !r.builtin))
+        .filter(|r| r.is_active() && (!only_user || !r.builtin))
     {
         let fires = r
             .examples

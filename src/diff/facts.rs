@@ -2,7 +2,7 @@
 //! paired one by one; a fact unknown on either side is not compared.
 
 use super::Difference;
-use crate::model::{Change, ClusterFacts};
+use crate::model::{Change, ClusterFacts, FieldPath, Segment};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -69,7 +69,11 @@ pub fn diff_facts(staging: &ClusterFacts, prod: &ClusterFacts) -> (Vec<Differenc
                 staging_object: None,
                 staging_index: None,
                 prod_index: None,
-                path: Some(path.to_string()),
+                path: Some(FieldPath::new(
+                    path.split('.')
+                        .map(|k| Segment::Key(k.to_string()))
+                        .collect(),
+                )),
                 change: Change::Changed,
                 staging: Some(s),
                 prod: Some(p),

@@ -1,11 +1,14 @@
-//! Pairing and structural diff: two sides in, a list of differences out.
+//! Pairing and structural diff: two sides in, a list of differences out. The diff describes
+//! (values equivalent but for environment names or a kustomize hash suffix) and never judges:
+//! what does not matter is for rules to say, visibly (`--show-noise`) and overridably.
 
 pub mod facts;
+pub mod identity;
 pub mod pair;
 pub mod path;
 pub mod structural;
 
-use crate::model::{Change, ObjectKey, Side};
+use crate::model::{Change, FieldPath, ObjectKey, Side};
 use pair::NameMapping;
 use rayon::prelude::*;
 use serde_json::Value;
@@ -21,8 +24,8 @@ pub struct Difference {
     pub staging_index: Option<usize>,
     /// Index of the prod object in its side.
     pub prod_index: Option<usize>,
-    /// Structured path; `None` for a whole object.
-    pub path: Option<String>,
+    /// Field path; `None` for a whole object.
+    pub path: Option<FieldPath>,
     /// What kind of difference.
     pub change: Change,
     /// Staging's value at the path.
@@ -47,10 +50,6 @@ pub struct DiffResult {
 /// Pairs and diffs two sides.
 pub fn diff_sides(staging: &Side, prod: &Side, m: &NameMapping) -> DiffResult {
     let pairing = pair::pair(staging, prod, m);
-    let hpa: std::collections::HashSet<_> = pair::hpa_targets(staging, m, true)
-        .into_iter()
-        .chain(pair::hpa_targets(prod, m, false))
-        .collect();
     let (mut differences, compared_facts) = facts::diff_facts(&staging.facts, &prod.facts);
     // Without one shared fingerprint key, equal-looking secret values prove nothing.
     let provable = staging.fingerprint_key_id.is_some()
@@ -61,12 +60,8 @@ pub fn diff_sides(staging: &Side, prod: &Side, m: &NameMapping) -> DiffResult {
         .par_iter()
         .map(|&(i, j)| {
             let (s, p) = (&staging.objects[i], &prod.objects[j]);
-            let scaled = hpa.contains(&pair::canonical(s, m, true))
-                || hpa.contains(&pair::canonical(p, m, false));
-            let skip: &[&str] = if scaled { &["spec.replicas"] } else { &[] };
             let mut ctx = structural::DiffCtx {
                 tokens: &m.tokens,
-                skip,
                 not_compared: 0,
             };
             let mut fields = Vec::new();

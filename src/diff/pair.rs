@@ -1,10 +1,11 @@
 //! Pairing objects across sides by identity, with namespace mapping, env tokens and kustomize
 //! hash suffixes set aside. Hash maps only: linear in the number of objects.
 
-use crate::model::{Object, ObjectKey, Side};
-use crate::normalize::names::{EnvTokens, strip_hash_suffix};
+use super::identity::PairIdentity;
+use crate::model::{Object, Side};
+use crate::normalize::names::EnvTokens;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// How names are mapped between the sides.
 #[derive(Debug, Clone, Default)]
@@ -39,32 +40,14 @@ pub struct Pairing {
     pub prod_only: Vec<usize>,
 }
 
-type PairKey = (String, String, Option<String>, String);
-
-fn base_name(o: &Object) -> &str {
-    if o.key.group.is_empty() && matches!(o.key.kind.as_str(), "ConfigMap" | "Secret") {
-        strip_hash_suffix(&o.key.name)
-    } else {
-        &o.key.name
-    }
-}
+type PairKey = PairIdentity;
 
 fn exact_key(o: &Object, m: &NameMapping, staging_side: bool) -> PairKey {
-    (
-        o.key.group.clone(),
-        o.key.kind.clone(),
-        o.key
-            .namespace
-            .as_deref()
-            .map(|ns| m.canonical_namespace(ns, staging_side)),
-        base_name(o).to_string(),
-    )
+    m.exact_identity(&o.key, staging_side)
 }
 
 fn token_key(o: &Object, m: &NameMapping, staging_side: bool) -> PairKey {
-    let mut k = exact_key(o, m, staging_side);
-    k.3 = m.tokens.strip(&k.3, staging_side);
-    k
+    m.identity(&o.key, staging_side)
 }
 
 /// Pairs the two sides' objects.
@@ -126,28 +109,4 @@ pub fn pair(staging: &Side, prod: &Side, m: &NameMapping) -> Pairing {
 /// Every object's key, computed in parallel, in object order.
 fn keys(side: &Side, key: impl Fn(&Object) -> PairKey + Sync + Send) -> Vec<PairKey> {
     side.objects.par_iter().map(key).collect()
-}
-
-/// Workloads an HPA scales, as canonical (group, kind, namespace, name).
-pub fn hpa_targets(side: &Side, m: &NameMapping, staging_side: bool) -> HashSet<PairKey> {
-    side.objects
-        .iter()
-        .filter(|o| o.key.kind == "HorizontalPodAutoscaler")
-        .filter_map(crate::model::workload::scale_target)
-        .map(|k: ObjectKey| {
-            (
-                k.group,
-                k.kind,
-                k.namespace
-                    .as_deref()
-                    .map(|ns| m.canonical_namespace(ns, staging_side)),
-                m.tokens.strip(&k.name, staging_side),
-            )
-        })
-        .collect()
-}
-
-/// The canonical key used to look an object up in [`hpa_targets`].
-pub fn canonical(o: &Object, m: &NameMapping, staging_side: bool) -> PairKey {
-    token_key(o, m, staging_side)
 }

@@ -1,8 +1,9 @@
 //! The structural diff of two normalized bodies. Lists are keyed by their merge keys from one
 //! table; a difference sits at the highest node present on one side only.
 
-use super::path::PathBuf;
+use super::path::PathBuilder;
 use crate::model::Change;
+use crate::model::path::FieldPath;
 use crate::normalize::names::{EnvTokens, strip_hash_suffix};
 use crate::normalize::secrets::{TOKEN_OPEN, TokenCompare, compare_tokens};
 use serde_json::{Map, Value};
@@ -27,7 +28,7 @@ const MERGE_KEYS: &[(&str, &str)] = &[
 /// A raw difference inside one object pair.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldDiff {
-    pub path: String,
+    pub path: FieldPath,
     pub change: Change,
     pub staging: Option<Value>,
     pub prod: Option<Value>,
@@ -37,11 +38,16 @@ pub struct FieldDiff {
 /// What the diff needs to know beyond the two values.
 pub struct DiffCtx<'a> {
     pub tokens: &'a EnvTokens,
-    /// Paths not compared for this pair (e.g. `spec.replicas` under an HPA).
-    pub skip: &'a [&'a str],
     /// Secret values that could not be compared.
     pub not_compared: usize,
 }
+
+/// `equivalent` of strings equal once environment names are set aside.
+pub const ENV_TOKEN: &str = "env-token";
+/// `equivalent` of strings equal once a kustomize generator hash suffix is set aside (references
+/// to generated ConfigMaps and Secrets); the built-in noise rule `generated-name-suffix-only`
+/// judges them.
+pub const HASH_SUFFIX: &str = "hash-suffix";
 
 /// Diffs two bodies.
 pub fn diff_bodies(
@@ -50,14 +56,14 @@ pub fn diff_bodies(
     ctx: &mut DiffCtx,
     out: &mut Vec<FieldDiff>,
 ) {
-    let mut path = PathBuf::default();
+    let mut path = PathBuilder::default();
     diff_maps(s, p, &mut path, ctx, out);
 }
 
 fn diff_maps(
     s: &Map<String, Value>,
     p: &Map<String, Value>,
-    path: &mut PathBuf,
+    path: &mut PathBuilder,
     ctx: &mut DiffCtx,
     out: &mut Vec<FieldDiff>,
 ) {
@@ -75,13 +81,13 @@ fn diff_maps(
             std::cmp::Ordering::Less => {
                 let (k, v) = si.next().expect("peeked");
                 let mark = path.push_key(k);
-                one_sided(path, Change::OnlyInStaging, v, ctx, out);
+                one_sided(path, Change::OnlyInStaging, v, out);
                 path.truncate(mark);
             }
             std::cmp::Ordering::Greater => {
                 let (k, v) = pi.next().expect("peeked");
                 let mark = path.push_key(k);
-                one_sided(path, Change::OnlyInProd, v, ctx, out);
+                one_sided(path, Change::OnlyInProd, v, out);
                 path.truncate(mark);
             }
             std::cmp::Ordering::Equal => {
@@ -117,20 +123,13 @@ pub fn count_unprovable_tokens(a: &Value, b: &Value) -> usize {
     }
 }
 
-fn skipped(path: &PathBuf, ctx: &DiffCtx) -> bool {
-    ctx.skip.contains(&path.as_str())
-}
-
-fn one_sided(path: &PathBuf, change: Change, v: &Value, ctx: &DiffCtx, out: &mut Vec<FieldDiff>) {
-    if skipped(path, ctx) {
-        return;
-    }
+fn one_sided(path: &PathBuilder, change: Change, v: &Value, out: &mut Vec<FieldDiff>) {
     let (staging, prod) = match change {
         Change::OnlyInStaging => (Some(v.clone()), None),
         _ => (None, Some(v.clone())),
     };
     out.push(FieldDiff {
-        path: path.as_str().to_string(),
+        path: path.to_path(),
         change,
         staging,
         prod,
@@ -142,28 +141,24 @@ fn diff_values(
     a: &Value,
     b: &Value,
     field: &str,
-    path: &mut PathBuf,
+    path: &mut PathBuilder,
     ctx: &mut DiffCtx,
     out: &mut Vec<FieldDiff>,
 ) {
-    if skipped(path, ctx) {
-        return;
-    }
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => diff_maps(x, y, path, ctx, out),
         (Value::Array(x), Value::Array(y)) => diff_lists(x, y, field, path, ctx, out),
         (Value::String(x), Value::String(y)) => {
-            if strip_hash_suffix(x) == strip_hash_suffix(y) {
-                return; // kustomize generator hashes differ, the reference is the same
-            }
             let mut equivalent = None;
             if x.contains(TOKEN_OPEN) || y.contains(TOKEN_OPEN) {
                 if compare_tokens(x, y) == TokenCompare::NotCompared {
                     ctx.not_compared += 1;
                     return;
                 }
+            } else if strip_hash_suffix(x) == strip_hash_suffix(y) {
+                equivalent = Some(HASH_SUFFIX.to_string());
             } else if ctx.tokens.equivalent(x, y) {
-                equivalent = Some("env-token".to_string());
+                equivalent = Some(ENV_TOKEN.to_string());
             }
             out.push(changed(path, a, b, equivalent));
         }
@@ -171,9 +166,9 @@ fn diff_values(
     }
 }
 
-fn changed(path: &PathBuf, a: &Value, b: &Value, equivalent: Option<String>) -> FieldDiff {
+fn changed(path: &PathBuilder, a: &Value, b: &Value, equivalent: Option<String>) -> FieldDiff {
     FieldDiff {
-        path: path.as_str().to_string(),
+        path: path.to_path(),
         change: Change::Changed,
         staging: Some(a.clone()),
         prod: Some(b.clone()),
@@ -271,7 +266,7 @@ fn diff_lists(
     a: &[Value],
     b: &[Value],
     field: &str,
-    path: &mut PathBuf,
+    path: &mut PathBuilder,
     ctx: &mut DiffCtx,
     out: &mut Vec<FieldDiff>,
 ) {
@@ -294,7 +289,7 @@ fn diff_lists(
                         diff_values(item, &b[j], "", path, ctx, out);
                     }
                 }
-                None => one_sided(path, Change::OnlyInStaging, item, ctx, out),
+                None => one_sided(path, Change::OnlyInStaging, item, out),
             }
             path.truncate(mark);
         }
@@ -303,7 +298,7 @@ fn diff_lists(
                 && let Some((label, k)) = item_key(&key, item)
             {
                 let mark = path.push_keyed(label, &k);
-                one_sided(path, Change::OnlyInProd, item, ctx, out);
+                one_sided(path, Change::OnlyInProd, item, out);
                 path.truncate(mark);
             }
         }
@@ -337,7 +332,6 @@ mod tests {
         let tokens = EnvTokens::default();
         let mut ctx = DiffCtx {
             tokens: &tokens,
-            skip: &[],
             not_compared: 0,
         };
         let mut out = Vec::new();
@@ -373,15 +367,16 @@ mod tests {
         );
     }
 
-    /// Env-name-only differences are marked equivalent; hash suffixes are no difference at all.
+    /// Env-name-only and hash-suffix-only differences are reported, marked equivalent: rules,
+    /// not the diff, say they do not matter.
     #[test]
     fn equivalences() {
         let d = run(
-            json!({"a": "https://api.staging.example.com", "b": "cfg-5fh2k8g9tb"}),
-            json!({"a": "https://api.production.example.com", "b": "cfg-b8fg6k9m2c"}),
+            json!({"a": "https://api.staging.example.com", "b": "cfg-5fh2k8g9tb", "c": "x-1"}),
+            json!({"a": "https://api.production.example.com", "b": "cfg-b8fg6k9m2c", "c": "x-2"}),
         );
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].equivalent.as_deref(), Some("env-token"));
+        let eq: Vec<Option<&str>> = d.iter().map(|f| f.equivalent.as_deref()).collect();
+        assert_eq!(eq, [Some(ENV_TOKEN), Some(HASH_SUFFIX), None]);
     }
 
     /// Ports key by containerPort (and protocol when not TCP); scalar lists change as a whole.

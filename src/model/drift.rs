@@ -1,12 +1,16 @@
 //! The weekly drift report: one stored run per week, and this run compared with the runs before.
 //!
-//! A [`Run`] is what `checkride report --history DIR` keeps per run (one JSON file): the verdict of
-//! every finding and the two sentences, never the values themselves, so the history holds nothing
-//! a Secret could leak through. A [`Drift`] is what the renderers turn into HTML or Markdown.
+//! A [`Run`] is what `checkride report --history DIR` keeps per run (one JSON file): the identity,
+//! verdict, severity, rule, rule title and waiver of every finding, never a value nor a sentence
+//! (sentences quote values), so the history holds nothing a Secret or a ConfigMap could leak
+//! through. Runs written by 0.1.0, which kept the sentences, still load. A [`Drift`] is what the renderers turn into HTML or Markdown.
 
 use super::key::ObjectKey;
+use super::path::FieldPath;
+use super::policy::Judged;
 use super::report::{Change, Finding, Report, Severity, Summary, Verdict, WaiverRef};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// `kind` of a stored run.
 pub const RUN_KIND: &str = "DriftRun";
@@ -22,8 +26,8 @@ pub struct RunFinding {
     /// Staging identity when it differs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staging_object: Option<ObjectKey>,
-    /// Structured path; null for whole objects.
-    pub path: Option<String>,
+    /// Field path; null for whole objects.
+    pub path: Option<FieldPath>,
     /// What kind of difference.
     pub change: Change,
     /// The judgement.
@@ -37,17 +41,27 @@ pub struct RunFinding {
     /// The winning rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    /// The winning rule's title (absent in runs written by 0.1.0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// The waiver, when waived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverRef>,
-    /// What staging tells you (already scrubbed of secrets).
+    /// Only preview rules gave the verdict (never blocking).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub preview: bool,
+    /// What staging tells you: this run's only, never stored (sentences quote values, see
+    /// [`Run::for_storage`]); empty for stored runs. Runs written by 0.1.0 carry it and load.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub staging_says: String,
-    /// What prod might say instead.
+    /// What prod might say instead: like `staging_says`, never stored.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub prod_might_say: String,
 }
 
-impl From<&Finding> for RunFinding {
-    fn from(f: &Finding) -> Self {
+impl RunFinding {
+    /// The finding as a run keeps it, with its rule's title from `titles` (by rule id).
+    pub fn new(f: &Finding, titles: &BTreeMap<String, String>) -> Self {
         RunFinding {
             id: f.id.clone(),
             object: f.object.clone(),
@@ -58,17 +72,60 @@ impl From<&Finding> for RunFinding {
             waived_verdict: f.waived_verdict,
             severity: f.severity,
             rule: f.rule.clone(),
+            title: f.rule.as_ref().and_then(|r| titles.get(r)).cloned(),
             waiver: f.waiver.clone(),
+            preview: f.preview,
             staging_says: f.staging_says.clone(),
             prod_might_say: f.prod_might_say.clone(),
         }
     }
-}
 
-impl RunFinding {
-    /// A lie, or a waived finding that would be one? (`waived` counts separately.)
+    /// What to say about the finding: this run's two sentences, or for a stored run (which
+    /// keeps none) the rule's title.
+    pub fn says(&self) -> Says<'_> {
+        if self.staging_says.is_empty() && self.prod_might_say.is_empty() {
+            Says::Title(self.title.as_deref().unwrap_or("no rule matched"))
+        } else {
+            Says::Sentences(&self.staging_says, &self.prod_might_say)
+        }
+    }
+
+    /// A lie? (`waived` counts separately.)
     pub fn is_lie(&self) -> bool {
         self.verdict == Verdict::Lie
+    }
+}
+
+/// What a report says about a run's finding: see [`RunFinding::says`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Says<'a> {
+    /// Staging says, prod might say (this run).
+    Sentences(&'a str, &'a str),
+    /// The rule's title (a stored run).
+    Title(&'a str),
+}
+
+impl Judged for RunFinding {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn verdict(&self) -> Verdict {
+        self.verdict
+    }
+    fn severity(&self) -> Option<Severity> {
+        self.severity
+    }
+    fn waived_verdict(&self) -> Option<Verdict> {
+        self.waived_verdict
+    }
+    fn preview(&self) -> bool {
+        self.preview
+    }
+    fn object(&self) -> Option<&ObjectKey> {
+        self.object.as_ref()
+    }
+    fn path_text(&self) -> Option<&str> {
+        self.path.as_deref()
     }
 }
 
@@ -100,8 +157,14 @@ pub struct Run {
 }
 
 impl Run {
-    /// The run a report makes, at `at` (RFC 3339), with its coverage notes.
-    pub fn from_report(r: &Report, at: &str, notes: Vec<String>) -> Run {
+    /// The run a report makes, at `at` (RFC 3339), with its coverage notes and the titles of
+    /// the rules that decided its findings.
+    pub fn from_report(
+        r: &Report,
+        at: &str,
+        notes: Vec<String>,
+        titles: &BTreeMap<String, String>,
+    ) -> Run {
         Run {
             api_version: super::API_VERSION.to_string(),
             kind: RUN_KIND.to_string(),
@@ -112,8 +175,22 @@ impl Run {
             fidelity_score: r.fidelity_score,
             coverage_complete: r.coverage.complete,
             notes,
-            findings: r.findings.iter().map(RunFinding::from).collect(),
+            findings: r
+                .findings
+                .iter()
+                .map(|f| RunFinding::new(f, titles))
+                .collect(),
         }
+    }
+
+    /// The run as the history stores it: without the sentences, which quote values.
+    pub fn for_storage(&self) -> Run {
+        let mut run = self.clone();
+        for f in &mut run.findings {
+            f.staging_says.clear();
+            f.prod_might_say.clear();
+        }
+        run
     }
 }
 

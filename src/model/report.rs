@@ -2,6 +2,8 @@
 
 use super::facts::ClusterFacts;
 use super::key::ObjectKey;
+use super::path::FieldPath;
+use super::policy::{ExitCode, Judged, Policy};
 use super::snapshot::{Coverage, Gap};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -91,8 +93,8 @@ pub struct Finding {
     pub object: Option<ObjectKey>,
     /// Staging identity when its namespace or name differs from prod's.
     pub staging_object: Option<ObjectKey>,
-    /// Structured path inside the object; null for whole objects.
-    pub path: Option<String>,
+    /// Field path inside the object; null for whole objects.
+    pub path: Option<FieldPath>,
     /// What kind of difference.
     pub change: Change,
     /// Staging's value at the path (redacted where secret); null when absent.
@@ -225,7 +227,7 @@ pub struct RuleError {
     pub error: String,
 }
 
-/// Where a fidelity-score-relevant verdict threshold sits for exit code 1.
+/// The lowest verdict that blocks a run (exit 1): `--fail-on`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
@@ -238,6 +240,18 @@ pub enum FailOn {
     Unclassified,
     /// Never fail on findings.
     Never,
+}
+
+impl FailOn {
+    /// Lowercase name, as on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Lie => "lie",
+            FailOn::Cut => "cut",
+            FailOn::Unclassified => "unclassified",
+            FailOn::Never => "never",
+        }
+    }
 }
 
 /// The comparison's result.
@@ -318,27 +332,54 @@ impl Report {
         s
     }
 
-    /// Do the findings reach the fail-on level?
-    pub fn fails(&self, fail_on: FailOn) -> bool {
-        let blocking = |f: &&Finding| match fail_on {
-            FailOn::Never => false,
-            FailOn::Lie => f.verdict == Verdict::Lie,
-            FailOn::Cut => matches!(f.verdict, Verdict::Lie | Verdict::Cut),
-            FailOn::Unclassified => matches!(f.verdict, Verdict::Lie | Verdict::Unclassified),
-        };
-        self.findings
-            .iter()
-            .filter(|f| !f.preview)
-            .any(|f| blocking(&f))
+    /// The findings that block under `policy`, in display order.
+    pub fn blocking(&self, policy: &Policy) -> Vec<&Finding> {
+        self.display_order(true)
+            .into_iter()
+            .filter(|f| f.blocks(policy))
+            .collect()
     }
 
-    /// Fidelity score (docs/rules.md): the percentage, rounded down, of compared items (object
-    /// pairs, objects on one side only, cluster facts) that carry no lie; waived lies do not count.
-    pub fn fidelity(compared: usize, lies: usize) -> u32 {
-        if compared == 0 {
-            return 100;
-        }
-        let truthful = compared.saturating_sub(lies);
-        ((truthful as u128 * 100) / compared as u128) as u32
+    /// The run's exit code under `policy`: incomplete coverage, then blocking findings.
+    pub fn exit_code(&self, policy: &Policy) -> ExitCode {
+        let blocking = self.findings.iter().any(|f| f.blocks(policy));
+        policy.exit_code(self.coverage.complete, blocking)
+    }
+
+    /// The findings in display order, noise left out unless `show_noise`.
+    pub fn display_order(&self, show_noise: bool) -> Vec<&Finding> {
+        super::policy::display_order(&self.findings, show_noise)
+    }
+
+    /// Lies that came from preview rules only (reported, never blocking).
+    pub fn preview_lies(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.preview && f.verdict == Verdict::Lie)
+            .count()
+    }
+}
+
+impl Judged for Finding {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn verdict(&self) -> Verdict {
+        self.verdict
+    }
+    fn severity(&self) -> Option<Severity> {
+        self.severity
+    }
+    fn waived_verdict(&self) -> Option<Verdict> {
+        self.waived_verdict
+    }
+    fn preview(&self) -> bool {
+        self.preview
+    }
+    fn object(&self) -> Option<&ObjectKey> {
+        self.object.as_ref()
+    }
+    fn path_text(&self) -> Option<&str> {
+        self.path.as_deref()
     }
 }

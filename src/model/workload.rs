@@ -197,7 +197,12 @@ pub fn config_refs(pod: &Map<String, Value>) -> Vec<ConfigRef> {
 /// The workload an HPA, PDB or Service points at: (group, kind, name) of an HPA's
 /// `scaleTargetRef`; selectors are matched by the caller.
 pub fn scale_target(obj: &Object) -> Option<ObjectKey> {
+    if !is_autoscaler(&obj.key) {
+        return None;
+    }
     let r = obj.get("spec.scaleTargetRef")?;
+    // KEDA's ScaledObject defaults its target's kind to Deployment; an HPA always names it.
+    let default_kind = (obj.key.kind == "ScaledObject").then_some("Deployment");
     let api_version = r
         .get("apiVersion")
         .and_then(Value::as_str)
@@ -205,10 +210,22 @@ pub fn scale_target(obj: &Object) -> Option<ObjectKey> {
     let (group, _) = super::key::split_api_version(api_version);
     Some(ObjectKey {
         group: group.to_string(),
-        kind: r.get("kind")?.as_str()?.to_string(),
+        kind: r
+            .get("kind")
+            .and_then(Value::as_str)
+            .or(default_kind)?
+            .to_string(),
         namespace: obj.key.namespace.clone(),
         name: r.get("name")?.as_str()?.to_string(),
     })
+}
+
+/// An HPA or a KEDA ScaledObject: an object that sets a workload's replica count.
+pub fn is_autoscaler(key: &ObjectKey) -> bool {
+    matches!(
+        (key.group.as_str(), key.kind.as_str()),
+        ("autoscaling", "HorizontalPodAutoscaler") | ("keda.sh", "ScaledObject")
+    )
 }
 
 /// Does a `matchLabels`-style selector (plain map, or `{matchLabels: …}`) select these labels?

@@ -2,8 +2,8 @@
 //! previous run, what is overdue, what expires, the trend, and the table of this run.
 
 use super::markdown::{Row, TABLE_HEAD, code_inner, text};
-use crate::model::Verdict;
-use crate::model::drift::{Drift, OpenLie, RunFinding, TrendPoint};
+use crate::model::drift::{Drift, OpenLie, RunFinding, Says, TrendPoint};
+use crate::model::{Verdict, display_order};
 use std::fmt::Write as _;
 
 /// How many runs the trend table shows (the newest).
@@ -98,13 +98,10 @@ pub fn render(d: &Drift) -> String {
     );
     trend(&mut s, &d.trend);
 
-    let mut rows: Vec<Row> = c
-        .findings
-        .iter()
-        .filter(|f| f.verdict != Verdict::Noise)
+    let rows: Vec<Row> = display_order(&c.findings, false)
+        .into_iter()
         .map(Row::from)
         .collect();
-    rows.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     s.push_str("#### This run\n\n");
     if rows.is_empty() {
         s.push_str("No differences.\n\n");
@@ -143,12 +140,14 @@ fn target(f: &RunFinding) -> String {
 }
 
 fn lie_line(f: &RunFinding, suffix: &str) -> String {
+    let says = match f.says() {
+        Says::Sentences(s, p) => format!("staging says {}; prod might say {}", text(s), text(p)),
+        Says::Title(t) => text(t),
+    };
     format!(
-        "{} {}{suffix}: staging says {}; prod might say {}",
+        "{} {}{suffix}: {says}",
         Row::from(f).verdict_label(),
-        target(f),
-        text(&f.staging_says),
-        text(&f.prod_might_say)
+        target(f)
     )
 }
 

@@ -4,8 +4,8 @@
 use super::drift_markdown::{date, days_left};
 use super::markdown::{Row, html};
 use super::trend_svg;
-use crate::model::Verdict;
-use crate::model::drift::{Drift, OpenLie, RunFinding};
+use crate::model::display_order;
+use crate::model::drift::{Drift, OpenLie, RunFinding, Says};
 use std::fmt::Write as _;
 
 const STYLE: &str = "
@@ -189,16 +189,18 @@ fn target(f: &RunFinding) -> String {
 }
 
 fn verdict(r: &Row) -> String {
-    html(&r.verdict_label().replace("**", ""))
+    html(&r.label.to_string())
 }
 
 fn item(f: &RunFinding, suffix: &str) -> String {
+    let says = match f.says() {
+        Says::Sentences(s, p) => format!("staging says {}; prod might say {}", html(s), html(p)),
+        Says::Title(t) => html(t),
+    };
     format!(
-        "<b>{}</b> {}{suffix}: staging says {}; prod might say {}",
+        "<b>{}</b> {}{suffix}: {says}",
         verdict(&Row::from(f)),
-        target(f),
-        html(&f.staging_says),
-        html(&f.prod_might_say)
+        target(f)
     )
 }
 
@@ -213,12 +215,10 @@ fn open_item(o: &OpenLie) -> String {
 }
 
 fn table(s: &mut String, findings: &[RunFinding]) {
-    let mut rows: Vec<Row> = findings
-        .iter()
-        .filter(|f| f.verdict != Verdict::Noise)
+    let rows: Vec<Row> = display_order(findings, false)
+        .into_iter()
         .map(Row::from)
         .collect();
-    rows.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     let hidden = findings.len() - rows.len();
     let _ = writeln!(
         s,

@@ -1,15 +1,14 @@
 //! JUnit XML for CI dashboards: one test suite per object (and one for the cluster), one test
-//! case per finding. Lies fail, waived findings are skipped, everything else passes. No
-//! timestamps, so the same report always renders the same bytes.
+//! case per finding. Findings that block under the run's policy fail, waived findings are
+//! skipped, everything else passes. No timestamps, so the same report always renders the same
+//! bytes.
 
-use super::display_order;
-use super::markdown::severity_name;
-use crate::model::{Finding, ObjectKey, Report, Verdict};
+use crate::model::{Finding, Judged, ObjectKey, Policy, Report, Verdict};
 use std::fmt::Write as _;
 
-/// Renders every finding (noise included) as JUnit XML.
-pub fn render(r: &Report) -> String {
-    let rows = display_order(&r.findings, true);
+/// Renders every finding (noise included) as JUnit XML; those that block under `policy` fail.
+pub fn render(r: &Report, policy: &Policy) -> String {
+    let rows = r.display_order(true);
     let mut suites: Vec<(Option<&ObjectKey>, Vec<&Finding>)> = Vec::new();
     for f in rows {
         match suites.iter_mut().find(|(k, _)| *k == f.object.as_ref()) {
@@ -18,13 +17,14 @@ pub fn render(r: &Report) -> String {
         }
     }
     let count = |fs: &[&Finding], v: Verdict| fs.iter().filter(|f| f.verdict == v).count();
+    let failing = |fs: &[&Finding]| fs.iter().filter(|f| f.blocks(policy)).count();
     let all: Vec<&Finding> = suites.iter().flat_map(|(_, v)| v.iter().copied()).collect();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
         "<testsuites name=\"checkride\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
         all.len(),
-        count(&all, Verdict::Lie),
+        failing(&all),
         count(&all, Verdict::Waived)
     );
     if suites.is_empty() {
@@ -44,14 +44,14 @@ pub fn render(r: &Report) -> String {
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
             xml(&class),
             fs.len(),
-            count(fs, Verdict::Lie),
+            failing(fs),
             count(fs, Verdict::Waived)
         );
         if i == 0 {
             properties(&mut out, r);
         }
         for f in fs {
-            case(&mut out, &class, f);
+            case(&mut out, &class, f, f.blocks(policy));
         }
         out.push_str("  </testsuite>\n");
     }
@@ -80,7 +80,7 @@ fn properties(out: &mut String, r: &Report) {
     out.push_str("    </properties>\n");
 }
 
-fn case(out: &mut String, class: &str, f: &Finding) {
+fn case(out: &mut String, class: &str, f: &Finding, blocks: bool) {
     let name = match &f.path {
         Some(p) => format!("{p} ({})", f.change.as_str()),
         None => format!("whole object ({})", f.change.as_str()),
@@ -96,11 +96,8 @@ fn case(out: &mut String, class: &str, f: &Finding) {
         f.staging_says, f.prod_might_say
     );
     let inner = match f.verdict {
-        Verdict::Lie => {
-            let label = match f.severity {
-                Some(s) => format!("lie ({})", severity_name(s)),
-                None => "lie".into(),
-            };
+        _ if blocks => {
+            let label = f.verdict.with_severity(f.severity);
             format!(
                 "<failure type=\"{}\" message=\"{}\">{}</failure>",
                 xml(&label),
@@ -115,7 +112,11 @@ fn case(out: &mut String, class: &str, f: &Finding) {
             };
             format!("<skipped message=\"{}\"/>", xml(&msg))
         }
-        v => format!("<system-out>{}: {}</system-out>", v.as_str(), xml(&said)),
+        _ => format!(
+            "<system-out>{}: {}</system-out>",
+            xml(&f.verdict_label().to_string().to_lowercase()),
+            xml(&said)
+        ),
     };
     let _ = writeln!(out, "      {inner}\n    </testcase>");
 }

@@ -3,9 +3,9 @@
 //! size limit (a PR comment holds 65,536 characters): detail blocks go first, then the last table
 //! rows, and a note says what was left out.
 
-use super::{coverage_lines, display_order, summary_line};
+use super::{coverage_lines, summary_line};
 use crate::model::drift::RunFinding;
-use crate::model::{Finding, ObjectKey, Report, Severity, Verdict};
+use crate::model::{Finding, Judged, ObjectKey, Report, Verdict, VerdictLabel};
 use std::fmt::Write as _;
 
 /// The most a GitHub issue or pull-request comment body may hold.
@@ -35,7 +35,7 @@ impl Default for Options {
 /// Renders the report as Markdown no longer than `opts.limit` (when the limit leaves room for
 /// the heading and the summary at all).
 pub fn render(r: &Report, opts: &Options) -> String {
-    let rows = display_order(&r.findings, opts.show_noise);
+    let rows = r.display_order(opts.show_noise);
     let head = head(r, opts);
     let notes = notes(r);
     if rows.is_empty() {
@@ -132,11 +132,10 @@ fn cut_note(
 }
 
 /// What one table row shows; built from a report's [`Finding`] or a stored run's finding.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Row<'a> {
     pub verdict: Verdict,
-    pub waived_verdict: Option<Verdict>,
-    pub severity: Option<Severity>,
+    pub label: VerdictLabel,
     pub object: Option<&'a ObjectKey>,
     pub staging_object: Option<&'a ObjectKey>,
     pub path: Option<&'a str>,
@@ -148,8 +147,7 @@ impl<'a> From<&'a Finding> for Row<'a> {
     fn from(f: &'a Finding) -> Self {
         Row {
             verdict: f.verdict,
-            waived_verdict: f.waived_verdict,
-            severity: f.severity,
+            label: f.verdict_label(),
             object: f.object.as_ref(),
             staging_object: f.staging_object.as_ref(),
             path: f.path.as_deref(),
@@ -163,8 +161,7 @@ impl<'a> From<&'a RunFinding> for Row<'a> {
     fn from(f: &'a RunFinding) -> Self {
         Row {
             verdict: f.verdict,
-            waived_verdict: f.waived_verdict,
-            severity: f.severity,
+            label: f.verdict_label(),
             object: f.object.as_ref(),
             staging_object: f.staging_object.as_ref(),
             path: f.path.as_deref(),
@@ -175,28 +172,9 @@ impl<'a> From<&'a RunFinding> for Row<'a> {
 }
 
 impl Row<'_> {
-    /// Table order: verdict (lies first), severity (high first), object, path.
-    pub fn order_key(&self) -> (Verdict, u8, Option<&ObjectKey>, Option<&str>) {
-        let rank = match self.severity {
-            Some(Severity::High) => 0,
-            Some(Severity::Medium) => 1,
-            Some(Severity::Low) => 2,
-            None => 3,
-        };
-        (self.verdict, rank, self.object, self.path)
-    }
-
     /// `**LIE** (high)`, `waived (lie)`, `cut`…: the verdict as the table shows it.
     pub fn verdict_label(&self) -> String {
-        match (self.verdict, self.severity) {
-            (Verdict::Lie, Some(s)) => format!("**LIE** ({})", severity_name(s)),
-            (Verdict::Lie, None) => "**LIE**".into(),
-            (Verdict::Waived, _) => format!(
-                "waived ({})",
-                self.waived_verdict.map(|v| v.as_str()).unwrap_or("?")
-            ),
-            (v, _) => v.as_str().to_string(),
-        }
+        label(&self.label)
     }
 
     /// The object's display name (`Deployment shop/api`, or `cluster`).
@@ -229,12 +207,13 @@ impl Row<'_> {
 pub(crate) const TABLE_HEAD: &str =
     "| Verdict | Object | Staging says | Prod might say |\n| --- | --- | --- | --- |\n";
 
-/// Lowercase severity name.
-pub fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::High => "high",
-        Severity::Medium => "medium",
-        Severity::Low => "low",
+/// A verdict label in Markdown: lies in bold.
+pub(crate) fn label(l: &VerdictLabel) -> String {
+    let shown = l.to_string();
+    if l.emphasized {
+        format!("**{}**{}", l.headline, &shown[l.headline.len()..])
+    } else {
+        shown
     }
 }
 

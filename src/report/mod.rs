@@ -8,25 +8,7 @@ pub mod markdown;
 pub mod table;
 pub mod trend_svg;
 
-use crate::model::{Finding, Report, Severity, Verdict};
-
-/// Display order: lies (high first), unclassified, cuts, waived, noise; then by object and path.
-pub fn display_order(findings: &[Finding], show_noise: bool) -> Vec<&Finding> {
-    let mut v: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| show_noise || f.verdict != Verdict::Noise)
-        .collect();
-    let sev = |f: &Finding| match f.severity {
-        Some(Severity::High) => 0,
-        Some(Severity::Medium) => 1,
-        Some(Severity::Low) => 2,
-        None => 3,
-    };
-    v.sort_by(|a, b| {
-        (a.verdict, sev(a), &a.object, &a.path).cmp(&(b.verdict, sev(b), &b.object, &b.path))
-    });
-    v
-}
+use crate::model::{Finding, Report};
 
 /// `Deployment shop/api` (or `cluster`) and the path under it.
 pub fn object_cell(f: &Finding) -> String {
@@ -50,11 +32,7 @@ pub fn summary_line(r: &Report) -> String {
     let s = &r.summary;
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let preview = r
-        .findings
-        .iter()
-        .filter(|f| f.preview && f.verdict == crate::model::Verdict::Lie)
-        .count();
+    let preview = r.preview_lies();
     let lies = if preview > 0 {
         format!("{} ({preview} preview)", plural(s.lie, "lie", "lies"))
     } else {

@@ -1,24 +1,17 @@
 //! The terminal table: Verdict | Object | Staging says | Prod might say.
 
-use super::{coverage_lines, display_order, object_cell, summary_line};
-use crate::model::{Finding, Report, Verdict};
+use super::{coverage_lines, object_cell, summary_line};
+use crate::model::{Finding, Judged, Report, Verdict};
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width, presets};
 
 /// Width used when stdout is not a terminal (stable output for pipes and snapshots).
 pub const DEFAULT_WIDTH: u16 = 140;
 
 fn verdict_cell(f: &Finding) -> String {
-    let preview = if f.preview { ", preview" } else { "" };
-    match (f.verdict, f.severity) {
-        (Verdict::Lie, Some(s)) => format!("LIE ({}{preview})", format!("{s:?}").to_lowercase()),
-        (Verdict::Lie, None) if f.preview => "LIE (preview)".into(),
-        (Verdict::Lie, None) => "LIE".into(),
-        (Verdict::Waived, _) => format!(
-            "waived ({})\nuntil {}",
-            f.waived_verdict.map(|v| v.as_str()).unwrap_or("?"),
-            f.waiver.as_ref().map(|w| w.expires.as_str()).unwrap_or("?")
-        ),
-        (v, _) => v.as_str().to_string(),
+    let label = f.verdict_label().to_string();
+    match &f.waiver {
+        Some(w) if f.verdict == Verdict::Waived => format!("{label}\nuntil {}", w.expires),
+        _ => label,
     }
 }
 
@@ -92,7 +85,7 @@ fn split_keep(line: &str) -> Vec<&str> {
 
 /// Renders the table, the summary line and the coverage notes.
 pub fn render(r: &Report, show_noise: bool, width: u16) -> String {
-    let rows = display_order(&r.findings, show_noise);
+    let rows = r.display_order(show_noise);
     let mut out = String::new();
     if rows.is_empty() {
         out.push_str("No differences.\n");

@@ -1,5 +1,6 @@
 //! The trend chart of the weekly report: lies and cuts per run as an inline SVG line chart, with
-//! a y grid, date labels, a tooltip per point and a legend. No scripts, no external assets.
+//! a y grid, date labels, a tooltip per point and a legend, and the fidelity score (0–100) on a
+//! right-hand axis. No scripts, no external assets.
 
 use super::drift_markdown::date;
 use super::markdown::html;
@@ -24,6 +25,9 @@ const SERIES: &[Series] = &[
     ("cuts", "#1565c0", |p| p.cuts),
 ];
 
+/// The fidelity score's line: its own 0–100 scale, on the right-hand axis.
+const FIDELITY: Series = ("fidelity score", "#2e7d32", |p| p.fidelity_score as usize);
+
 /// The chart as an `<svg>` element.
 pub fn chart(points: &[TrendPoint]) -> String {
     let shown = &points[points.len().saturating_sub(CHART_RUNS)..];
@@ -45,7 +49,7 @@ pub fn chart(points: &[TrendPoint]) -> String {
     let y = |v: usize| TOP + plot_h - plot_h * v as f64 / top as f64;
 
     let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"trend\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"Lies and cuts per run\">\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"trend\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"Lies and cuts per run, and the fidelity score\">\n"
     );
     let _ = writeln!(
         s,
@@ -98,8 +102,40 @@ pub fn chart(points: &[TrendPoint]) -> String {
             );
         }
     }
+    // The fidelity score on its own scale: 0 at the bottom, 100 at the top, labelled on the right.
+    let yf = |v: usize| TOP + plot_h - plot_h * v.min(100) as f64 / 100.0;
+    for v in [0, 50, 100] {
+        let _ = writeln!(
+            s,
+            "<text class=\"fidelity-axis\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"{}\">{v}</text>",
+            W - RIGHT + 6.0,
+            yf(v) + 4.0,
+            FIDELITY.1
+        );
+    }
+    let (_, colour, value) = FIDELITY;
+    let pts: Vec<String> = shown
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{:.1},{:.1}", x(i), yf(value(p))))
+        .collect();
+    let _ = writeln!(
+        s,
+        "<polyline class=\"series-fidelity\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" stroke-dasharray=\"6 4\" points=\"{}\"/>",
+        pts.join(" ")
+    );
+    for (i, p) in shown.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"7\" height=\"7\" fill=\"{colour}\"><title>{}: fidelity score {}/100</title></rect>",
+            x(i) - 3.5,
+            yf(value(p)) - 3.5,
+            html(&date(&p.at)),
+            value(p)
+        );
+    }
     let legend_y = H - 12.0;
-    for (i, (name, colour, _)) in SERIES.iter().enumerate() {
+    for (i, (name, colour, _)) in SERIES.iter().chain([&FIDELITY]).enumerate() {
         let lx = LEFT + 110.0 * i as f64;
         let _ = writeln!(
             s,
@@ -137,5 +173,38 @@ mod tests {
         assert_eq!(nice_ceiling(9), 20);
         assert_eq!(nice_ceiling(21), 40);
         assert_eq!(nice_ceiling(170), 200);
+    }
+
+    /// The fidelity score is plotted on its own 0–100 scale: 100 at the plot's top, 0 at its
+    /// bottom, whatever the lie counts, with one tooltip per run.
+    #[test]
+    fn fidelity_line_on_its_own_scale() {
+        let p = |at: &str, lies, score| TrendPoint {
+            at: at.into(),
+            lies,
+            cuts: 0,
+            unclassified: 0,
+            waived: 0,
+            fidelity_score: score,
+        };
+        let svg = chart(&[
+            p("2025-03-03T06:00:00Z", 30, 100),
+            p("2025-03-10T06:00:00Z", 2, 0),
+        ]);
+        let line = svg
+            .lines()
+            .find(|l| l.contains("series-fidelity"))
+            .expect("a fidelity line");
+        let bottom = H - BOTTOM;
+        assert!(
+            line.contains(&format!(
+                "points=\"{LEFT:.1},{TOP:.1} {:.1},{bottom:.1}\"",
+                W - RIGHT
+            )),
+            "{line}"
+        );
+        assert_eq!(svg.matches("fidelity score 100/100").count(), 1);
+        assert_eq!(svg.matches("fidelity score 0/100").count(), 1);
+        assert!(svg.contains(">fidelity score</text>"), "legend");
     }
 }

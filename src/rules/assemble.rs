@@ -4,7 +4,7 @@ use super::describe;
 use crate::diff::{DiffResult, Difference};
 use crate::model::{
     API_VERSION, Finding, Report, ReportCoverage, RuleError, Side, SideSummary, Verdict,
-    WaiverSummary,
+    WaiverSummary, fidelity_score,
 };
 use crate::normalize::secrets::scrub_value;
 use serde_json::Value;
@@ -67,18 +67,6 @@ pub fn assemble(
     waivers: WaiverSummary,
 ) -> Report {
     let summary = Report::summarize(&findings);
-    let mut lying_objects: Vec<_> = findings
-        .iter()
-        .filter(|f| f.verdict == Verdict::Lie && !f.preview)
-        .map(|f| {
-            (
-                f.object.clone(),
-                f.object.is_none().then(|| f.path.clone()).flatten(),
-            )
-        })
-        .collect();
-    lying_objects.sort();
-    lying_objects.dedup();
     let side = |s: &Side| SideSummary {
         source: s.source.clone(),
         facts: s.facts.clone(),
@@ -92,7 +80,7 @@ pub fn assemble(
         prod: side(prod),
         coverage: ReportCoverage::from_sides(&staging.coverage, &prod.coverage, diff.not_compared),
         summary,
-        fidelity_score: Report::fidelity(diff.compared, lying_objects.len()),
+        fidelity_score: fidelity_score(diff.compared, &findings),
         findings,
         rule_errors,
         waivers,

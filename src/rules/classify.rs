@@ -2,16 +2,15 @@
 //! (lie > cut > noise, higher severity first); all matching rule ids are kept; no match stays
 //! `unclassified`. A CEL error counts as no match and is reported.
 
-use super::RuleSet;
-use super::pattern::{Segment, parse_path};
 use super::related::SideData;
-use super::rule::{Rule, Status, Subject};
+use super::rule::{Rule, Subject};
 use super::template::Which;
 use super::view::{Lazy, Run, View};
-use super::{cel, describe, finding_id};
+use super::{Judge, RuleSet};
+use super::{cel, describe, finding_id, precedence};
 use crate::diff::pair::NameMapping;
 use crate::diff::{DiffResult, Difference};
-use crate::model::{Change, Finding, RuleError, Side};
+use crate::model::{Change, FieldPath, Finding, RuleError, Segment, Side};
 use crate::normalize::secrets::scrub;
 use kube_cel::cel::Context;
 use rayon::prelude::*;
@@ -22,12 +21,13 @@ pub fn classify(
     prod: &Side,
     diff: &DiffResult,
     mapping: &NameMapping,
-    rules: &RuleSet,
-    preview: bool,
+    j: &Judge,
 ) -> (Vec<Finding>, Vec<RuleError>) {
+    let (rules, preview) = (j.rules, j.preview);
     let run = Run::new(
         SideData::new(staging, true, mapping),
         SideData::new(prod, false, mapping),
+        j.builtin_kind,
     );
     if !diff.differences.is_empty() {
         let started = std::time::Instant::now();
@@ -98,8 +98,8 @@ fn judge<'r>(
     let id = finding_id(d);
     let mut finding = super::unclassified(d);
     finding.id = id.clone();
-    let segs = d.path.as_deref().and_then(|p| parse_path(p).ok());
-    let here = subject(d, segs.as_deref());
+    let segs = d.path.as_ref().map(FieldPath::segments);
+    let here = subject(d, segs);
     let direct: Vec<&Rule> = rules
         .active()
         .filter(|r| r.matcher.matches(&here))
@@ -107,15 +107,12 @@ fn judge<'r>(
     // A one-sided map that is not a list item (an item, like a container, is one thing).
     let deep_possible = d.object.is_some()
         && d.change != Change::Changed
-        && matches!(
-            segs.as_deref().and_then(<[Segment]>::last),
-            Some(Segment::Key(_))
-        )
+        && matches!(segs.and_then(<[Segment]>::last), Some(Segment::Key(_)))
         && matches!(d.staging.as_ref().or(d.prod.as_ref()), Some(v) if v.is_object());
     if direct.is_empty() && !deep_possible {
         return (finding, Vec::new());
     }
-    let view = View::new(d, run, segs);
+    let view = View::new(d, run);
     let mut ev = Eval {
         finding: id.clone(),
         errors: Vec::new(),
@@ -135,7 +132,7 @@ fn judge<'r>(
     let child_views: Vec<View> = if matched.is_empty() && deep_possible {
         view.descendants()
             .into_iter()
-            .map(|(segs, value)| view.child(segs, value))
+            .map(|(path, value)| view.child(path, value))
             .collect()
     } else {
         Vec::new()
@@ -145,7 +142,7 @@ fn judge<'r>(
         let mut cctx: Option<Context> = None;
         for r in rules.active() {
             if matched.iter().any(|(m, _)| m.id == r.id)
-                || !r.matcher.matches(&subject(d, c.segs.as_deref()))
+                || !r.matcher.matches(&subject(d, c.segs()))
             {
                 continue;
             }
@@ -162,18 +159,14 @@ fn judge<'r>(
     if matched.is_empty() {
         return (finding, ev.errors);
     }
-    matched.sort_by(|a, b| (a.0.strength(), &a.0.id).cmp(&(b.0.strength(), &b.0.id)));
+    precedence::rank(&mut matched);
     let (winner, at) = matched[0];
     let wview = at.map(|i| &child_views[i]).unwrap_or(&view);
     finding.verdict = winner.verdict;
     finding.severity = winner.severity;
     finding.rule = Some(winner.id.clone());
     finding.rules = matched.iter().map(|(r, _)| r.id.clone()).collect();
-    finding.preview = !preview
-        && matched
-            .iter()
-            .filter(|(r, _)| r.verdict == winner.verdict)
-            .all(|(r, _)| r.status == Status::Preview);
+    finding.preview = !preview && precedence::preview_only(&matched);
     let (default_s, default_p) = describe::default_sentences(d);
     let vars = wview.template_vars(run, &rules.templates.uses(&winner.id));
     for (which, slot, default) in [

@@ -177,14 +177,22 @@ fn walk(node: &Node, shape: &Shape, at: &str, out: &mut Vec<KeyError>) {
     }
 }
 
-fn unknown_message(name: &str, shape: &Shape) -> String {
-    let keys = shape.keys();
-    let hint = keys
-        .iter()
-        .map(|k| (edit_distance(name, k), *k))
+/// The candidate closest to `name` by edit distance, when it is close enough to be a typo.
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .map(|k| (edit_distance(name, k), k))
         .filter(|(d, k)| *d <= 2.max(k.len() / 4))
         .min()
-        .map(|(_, k)| format!("; did you mean `{k}`?"))
+        .map(|(_, k)| k)
+}
+
+fn unknown_message(name: &str, shape: &Shape) -> String {
+    let keys = shape.keys();
+    let hint = closest(name, keys.iter().copied())
+        .map(|k| format!("; did you mean `{k}`?"))
         .unwrap_or_default();
     format!(
         "unknown field `{name}`{hint} (expected one of: {})",

@@ -84,7 +84,10 @@ pub fn parse_rule(src: &RuleSource) -> Result<Rule, Vec<Error>> {
     let Some(raw) = parse_checked::<RawRule>(&src.text, &RULE_SHAPE, &mut p) else {
         return Err(p.errors);
     };
-    let rule = validate(raw, src, &mut p);
+    let rule = match super::precedence::retired_stub(&raw, src, &mut p) {
+        Some(stub) => stub,
+        None => validate(raw, src, &mut p),
+    };
     if p.errors.is_empty() {
         Ok(rule)
     } else {
@@ -196,11 +199,15 @@ fn validate(raw: RawRule, src: &RuleSource, p: &mut Problems) -> Rule {
     let status = match raw.status.as_ref().map(|s| (s.value.as_str(), line(s))) {
         None | Some(("stable", _)) => Status::Stable,
         Some(("preview", _)) => Status::Preview,
+        Some(("retired", l)) => {
+            p.at(l, "status", "a retired rule needs `replaced_by: ID`");
+            Status::Stable
+        }
         Some((other, l)) => {
             p.at(
                 l,
                 "status",
-                format!("`{other}` is not one of stable, preview"),
+                format!("`{other}` is not one of stable, preview, retired"),
             );
             Status::Stable
         }
@@ -240,6 +247,8 @@ fn validate(raw: RawRule, src: &RuleSource, p: &mut Problems) -> Rule {
         .enumerate()
         .filter_map(|(i, e)| example(&e.value, line(e), i, p))
         .collect();
+    let (overrides, overrides_line) =
+        super::precedence::overrides(&raw.overrides, &raw.replaced_by, p);
     Rule {
         id: src.stem.clone(),
         title,
@@ -256,6 +265,9 @@ fn validate(raw: RawRule, src: &RuleSource, p: &mut Problems) -> Rule {
         examples,
         source: src.file.clone(),
         builtin: src.builtin,
+        overrides,
+        overrides_line,
+        replaced_by: None,
     }
 }
 

@@ -7,11 +7,11 @@ mod classify;
 pub mod cost;
 pub mod describe;
 mod entries;
-pub mod examples;
 pub mod functions;
 mod keys;
 pub mod load;
 pub mod pattern;
+mod precedence;
 mod related;
 pub mod rule;
 mod schema;
@@ -68,6 +68,8 @@ impl RuleSet {
         let mut errors = Vec::new();
         let mut by_id: BTreeMap<String, Rule> = BTreeMap::new();
         let mut replaced = Vec::new();
+        // (user rule id, successor of the retired built-in it replaced)
+        let mut replaced_retired = Vec::new();
         for (src, parsed) in sources.iter().zip(parsed) {
             let rule = match parsed {
                 Ok(r) => r,
@@ -84,7 +86,10 @@ impl RuleSet {
                         rule.id, prev.source
                     ),
                 )),
-                Some(_) => {
+                Some(prev) => {
+                    if let Some(next) = &prev.replaced_by {
+                        replaced_retired.push((rule.id.clone(), next.clone()));
+                    }
                     replaced.push(rule.id.clone());
                     by_id.insert(rule.id.clone(), rule);
                 }
@@ -92,6 +97,9 @@ impl RuleSet {
                     by_id.insert(rule.id.clone(), rule);
                 }
             }
+        }
+        if errors.is_empty() {
+            errors.extend(precedence::link(&mut by_id, &replaced_retired));
         }
         let mut templates = Templates::new();
         for r in by_id.values() {
@@ -116,15 +124,34 @@ impl RuleSet {
         })
     }
 
-    /// Rules that are switched on.
+    /// Rules that judge differences: switched on and not retired.
     pub fn active(&self) -> impl Iterator<Item = &Rule> {
-        self.rules.iter().filter(|r| r.enabled)
+        self.rules.iter().filter(|r| r.is_active())
+    }
+
+    /// The rule an id means: a retired id leads to its successor.
+    pub fn resolve(&self, id: &str) -> Option<&Rule> {
+        let mut seen = 0;
+        let mut at = self.get(id)?;
+        while let Some(next) = &at.replaced_by {
+            seen += 1;
+            if seen > self.rules.len() {
+                return None;
+            }
+            at = self.get(next)?;
+        }
+        Some(at)
     }
 
     /// A rule by id.
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }
+}
+
+/// The rule id closest to `id` (a typo), if any.
+pub fn closest_id<'a>(set: &'a RuleSet, id: &str) -> Option<&'a str> {
+    keys::closest(id, set.rules.iter().map(|r| r.id.as_str()))
 }
 
 /// Everything that judges a comparison: rules, waivers, whether preview rules count, today.
@@ -138,6 +165,9 @@ pub struct Judge<'a> {
     pub preview: bool,
     /// The day waivers are checked against (UTC).
     pub today: time::Date,
+    /// Is (group, kind) a Kubernetes built-in kind? (The rules' `builtinKind`; the kind table
+    /// belongs to the collector, which rules do not reach into.)
+    pub builtin_kind: fn(&str, &str) -> bool,
 }
 
 /// Classifies the differences, applies waivers and assembles the report.
@@ -148,8 +178,7 @@ pub fn judge(
     mapping: &NameMapping,
     j: &Judge,
 ) -> Report {
-    let (mut findings, rule_errors) =
-        classify::classify(staging, prod, diff, mapping, j.rules, j.preview);
+    let (mut findings, rule_errors) = classify::classify(staging, prod, diff, mapping, j);
     let waivers = j
         .waivers
         .map(|w| w.apply(&mut findings, j.today))

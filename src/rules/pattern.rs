@@ -1,123 +1,12 @@
-//! Structured paths, parsed into segments, and the patterns rules match them with.
+//! The patterns rules and waivers match field paths ([`crate::model::FieldPath`]) with.
 //!
 //! A path reads `spec.template.spec.containers[name=api].env[name=URL].value`,
 //! `metadata.labels["app.kubernetes.io/name"]` or `rules[0]`. A pattern uses the same syntax plus
 //! wildcards: `*` inside a key or item value (`*Probe`, `[name=*]`, `{readiness,liveness}Probe`),
 //! `[*]` for any list item, and `**` for any number of segments (`**.containers[*].image`).
 
+use crate::model::path::{Segment, parse_segments};
 use globset::{GlobBuilder, GlobMatcher};
-
-/// One step of a structured path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
-    /// A map key.
-    Key(String),
-    /// A keyed list item `[field=value]`.
-    Item(String, String),
-    /// An unkeyed list item `[N]`.
-    Index(usize),
-}
-
-impl Segment {
-    /// The key this step names: the map key, or the item's key value.
-    pub fn name(&self) -> Option<&str> {
-        match self {
-            Segment::Key(k) => Some(k),
-            Segment::Item(_, v) => Some(v),
-            Segment::Index(_) => None,
-        }
-    }
-}
-
-/// Parses a structured path (as the diff writes it) into segments.
-pub fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
-    let mut out = Vec::new();
-    let b = path.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'.' if !out.is_empty() => i += 1,
-            b'[' => {
-                let (seg, next) = bracket(path, i)?;
-                out.push(seg);
-                i = next;
-            }
-            _ => {
-                let end = path[i..]
-                    .find(['.', '['])
-                    .map(|n| i + n)
-                    .unwrap_or(path.len());
-                if end == i {
-                    return Err(format!("empty key at offset {i}"));
-                }
-                out.push(Segment::Key(path[i..end].to_string()));
-                i = end;
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Renders segments back to a structured path (the diff's own spelling).
-pub fn render_path(segs: &[Segment]) -> String {
-    let mut out = String::new();
-    for s in segs {
-        match s {
-            Segment::Key(k) if is_plain(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Segment::Key(k) => {
-                out.push('[');
-                out.push_str(&serde_json::to_string(k).unwrap_or_default());
-                out.push(']');
-            }
-            Segment::Item(f, v) => out.push_str(&format!("[{f}={v}]")),
-            Segment::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    out
-}
-
-fn is_plain(key: &str) -> bool {
-    !key.is_empty()
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'$')
-}
-
-/// Parses `[…]` starting at `start`; returns the segment and the offset after `]`.
-fn bracket(path: &str, start: usize) -> Result<(Segment, usize), String> {
-    let rest = &path[start + 1..];
-    if rest.starts_with('"') {
-        let mut de = serde_json::Deserializer::from_str(rest).into_iter::<String>();
-        let key = match de.next() {
-            Some(Ok(k)) => k,
-            _ => return Err(format!("unterminated quoted key at offset {start}")),
-        };
-        let after = start + 1 + de.byte_offset();
-        if path.as_bytes().get(after) != Some(&b']') {
-            return Err(format!("expected `]` at offset {after}"));
-        }
-        return Ok((Segment::Key(key), after + 1));
-    }
-    let close = rest
-        .find(']')
-        .ok_or_else(|| format!("unclosed `[` at offset {start}"))?;
-    let inner = &rest[..close];
-    let seg = if let Ok(n) = inner.parse::<usize>() {
-        Segment::Index(n)
-    } else if let Some((f, v)) = inner.split_once('=') {
-        Segment::Item(f.to_string(), v.to_string())
-    } else {
-        return Err(format!(
-            "`[{inner}]` is neither [N], [field=value] nor [\"key\"]"
-        ));
-    };
-    Ok((seg, start + 1 + close + 1))
-}
 
 /// One step of a pattern.
 #[derive(Debug, Clone)]
@@ -249,14 +138,16 @@ impl PathPattern {
         }
         // `[*]` is not a valid path segment: give it a placeholder the path parser accepts.
         let prepared = text.replace("[*]", "[\u{1}=\u{1}]");
-        let segs = parse_path(&prepared)?;
+        let segs = parse_segments(&prepared)?;
         let mut out = Vec::with_capacity(segs.len());
         for s in &segs {
             out.push(match s {
                 Segment::Key(k) if k == "**" => PatSeg::Any,
                 Segment::Key(k) => PatSeg::Key(glob(k)?),
-                Segment::Item(f, v) if f == "\u{1}" && v == "\u{1}" => PatSeg::AnyItem,
-                Segment::Item(f, v) => PatSeg::Item(glob(f)?, glob(v)?),
+                Segment::Item { field, value } if field == "\u{1}" && value == "\u{1}" => {
+                    PatSeg::AnyItem
+                }
+                Segment::Item { field, value } => PatSeg::Item(glob(field)?, glob(value)?),
                 Segment::Index(n) => PatSeg::Index(*n),
             });
         }
@@ -291,8 +182,10 @@ fn match_from(pat: &[PatSeg], path: &[Segment]) -> bool {
     };
     let ok = match (first, seg) {
         (PatSeg::Key(g), Segment::Key(k)) => g.is_match(k),
-        (PatSeg::Item(f, v), Segment::Item(pf, pv)) => f.is_match(pf) && v.is_match(pv),
-        (PatSeg::AnyItem, Segment::Item(..) | Segment::Index(_)) => true,
+        (PatSeg::Item(f, v), Segment::Item { field, value }) => {
+            f.is_match(field) && v.is_match(value)
+        }
+        (PatSeg::AnyItem, Segment::Item { .. } | Segment::Index(_)) => true,
         (PatSeg::Index(n), Segment::Index(m)) => n == m,
         _ => false,
     };
@@ -306,26 +199,7 @@ mod tests {
     fn m(pattern: &str, path: &str) -> bool {
         PathPattern::parse(pattern)
             .unwrap()
-            .matches(&parse_path(path).unwrap())
-    }
-
-    /// Paths parse into keys, keyed items, indexes and quoted keys.
-    #[test]
-    fn parses_paths() {
-        let p = parse_path(r#"spec.containers[name=api].env[name=URL].value"#).unwrap();
-        assert_eq!(p.len(), 6);
-        assert_eq!(p[2], Segment::Item("name".into(), "api".into()));
-        let q = parse_path(r#"metadata.labels["app.kubernetes.io/name"]"#).unwrap();
-        assert_eq!(q[2], Segment::Key("app.kubernetes.io/name".into()));
-        assert_eq!(parse_path("rules[0].host").unwrap()[1], Segment::Index(0));
-        assert!(parse_path("a[").is_err());
-        for text in [
-            r#"spec.containers[name=api].env[name=URL].value"#,
-            r#"metadata.labels["app.kubernetes.io/name"]"#,
-            "rules[0].host",
-        ] {
-            assert_eq!(render_path(&parse_path(text).unwrap()), text);
-        }
+            .matches(&parse_segments(path).unwrap())
     }
 
     /// Wildcards: `**` spans segments, `[*]` any item, globs inside keys and item values.

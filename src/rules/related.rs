@@ -4,10 +4,10 @@
 //! kind. Designed once here, so rules only *ask* (`related.staging.targets`, …).
 
 use super::cel::{map, to_cel};
+use crate::diff::identity::PairIdentity;
 use crate::diff::pair::NameMapping;
 use crate::model::workload::{self, ConfigRef};
 use crate::model::{Object, ObjectKey, Side};
-use crate::normalize::names::strip_hash_suffix;
 use crate::normalize::secrets::scrub_value;
 use kube_cel::cel::Value as Cel;
 use rayon::prelude::*;
@@ -15,8 +15,8 @@ use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// Identity both sides agree on: group, kind, namespace, name (env tokens, hash suffixes set aside).
-pub(crate) type Canon = (String, String, Option<String>, String);
+/// Identity both sides agree on: the one pairing uses (env tokens, hash suffixes set aside).
+pub(crate) type Canon = PairIdentity;
 
 /// One side, with lazily built lookups and per-object caches.
 pub(crate) struct SideData<'a> {
@@ -117,18 +117,10 @@ impl<'a> SideData<'a> {
 
     /// The canonical identity of a key as seen from the side it was read on.
     pub fn canon_key(&self, k: &ObjectKey, staging_side: bool) -> Canon {
-        let base = if k.group.is_empty() && matches!(k.kind.as_str(), "ConfigMap" | "Secret") {
-            strip_hash_suffix(&k.name)
-        } else {
-            &k.name
-        };
-        (
-            k.group.clone(),
-            k.kind.clone(),
-            k.namespace
-                .as_deref()
-                .map(|ns| self.canonical(true, ns, staging_side)),
-            self.canonical(false, base, staging_side),
+        self.mapping.identity_with(
+            k,
+            |ns| self.canonical(true, ns, staging_side),
+            |name| self.canonical(false, name, staging_side),
         )
     }
 
@@ -208,7 +200,8 @@ impl<'a> SideData<'a> {
                 .flatten()
             {
                 if let Some(lv) = lv.as_str() {
-                    e.labels.push((key.2.clone(), lk.clone(), lv.to_string()));
+                    e.labels
+                        .push((key.namespace.clone(), lk.clone(), lv.to_string()));
                 }
             }
             e.apps = self.app_ids(o, self.staging_side);
@@ -233,7 +226,7 @@ impl<'a> SideData<'a> {
 
     /// Workloads on this side that `o` (read on `from_staging`'s side) targets.
     fn targets_of(&self, o: &Object, from_staging: bool, ix: &Index) -> Vec<usize> {
-        if o.key.kind == "HorizontalPodAutoscaler" {
+        if workload::is_autoscaler(&o.key) {
             return workload::scale_target(o)
                 .map(|t| self.canon_key(&t, from_staging))
                 .and_then(|k| ix.by_key.get(&k).copied())
@@ -263,7 +256,7 @@ impl<'a> SideData<'a> {
         else {
             return Vec::new();
         };
-        let ns = self.canon_key(&o.key, from_staging).2;
+        let ns = self.canon_key(&o.key, from_staging).namespace;
         let mut out: Vec<usize> = ix
             .by_label
             .get(&(ns, lk, lv))

@@ -1,17 +1,32 @@
 //! A validated rule: what it matches, when, what it calls the difference and how it says so.
 
 use super::cel::Condition;
-use super::pattern::{PathPattern, Segment, TextMatch};
-use crate::model::{Change, ClusterFacts, ObjectKey, Severity, Verdict};
+use super::pattern::{PathPattern, TextMatch};
+use crate::model::{Change, ClusterFacts, ObjectKey, Segment, Severity, Verdict};
 use serde_json::Value;
 
-/// `stable` rules can fail CI; `preview` ones report but never fail it unless `--preview`.
+/// `stable` rules can fail CI; `preview` ones report but never fail it unless `--preview`;
+/// `retired` ones never run and redirect to their successor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     /// Fails CI like any rule.
     Stable,
     /// Reports, never fails CI unless `--preview`.
     Preview,
+    /// Merged into or renamed to another rule (`replaced_by`): kept so that waivers, `enabled:
+    /// false` files and user replacements naming it keep working.
+    Retired,
+}
+
+impl Status {
+    /// `stable`, `preview`, `retired`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Stable => "stable",
+            Status::Preview => "preview",
+            Status::Retired => "retired",
+        }
+    }
 }
 
 /// A glob with the text it was written as.
@@ -164,46 +179,27 @@ pub struct Rule {
     pub source: String,
     /// True for the embedded pack.
     pub builtin: bool,
-}
-
-/// Orders verdicts by strength: lie > cut > noise (waived and unclassified never come from rules).
-pub fn strength(v: Verdict, s: Option<Severity>) -> (u8, u8) {
-    let v = match v {
-        Verdict::Lie => 0,
-        Verdict::Cut => 1,
-        Verdict::Noise => 2,
-        Verdict::Unclassified => 3,
-        Verdict::Waived => 4,
-    };
-    let s = match s {
-        Some(Severity::High) => 0,
-        Some(Severity::Medium) => 1,
-        Some(Severity::Low) => 2,
-        None => 3,
-    };
-    (v, s)
+    /// Rule ids this rule outranks when both match the same difference (see docs/rules.md).
+    pub overrides: Vec<String>,
+    /// Line of `overrides` in the rule file (0 when absent).
+    pub overrides_line: u64,
+    /// A retired rule's successor.
+    pub replaced_by: Option<String>,
 }
 
 impl Rule {
-    /// This rule's strength, for precedence.
+    /// Enabled and not retired: it judges differences.
+    pub fn is_active(&self) -> bool {
+        self.enabled && self.status != Status::Retired
+    }
+
+    /// This rule's strength, for precedence among rules of one tier (see [`Verdict::strength`]).
     pub fn strength(&self) -> (u8, u8) {
-        strength(self.verdict, self.severity)
+        self.verdict.strength(self.severity)
     }
 
     /// `lie (high)`, `cut`, `noise`.
     pub fn verdict_label(&self) -> String {
-        match self.severity {
-            Some(s) => format!("{} ({})", self.verdict.as_str(), severity_str(s)),
-            None => self.verdict.as_str().to_string(),
-        }
-    }
-}
-
-/// `high`, `medium`, `low`.
-pub fn severity_str(s: Severity) -> &'static str {
-    match s {
-        Severity::High => "high",
-        Severity::Medium => "medium",
-        Severity::Low => "low",
+        self.verdict.with_severity(self.severity)
     }
 }

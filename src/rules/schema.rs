@@ -22,6 +22,8 @@ pub(crate) const RULE_SHAPE: Shape = Shape::Map(&[
     ("prod_might_say", Shape::Any),
     ("rationale", Shape::Any),
     ("examples", Shape::List(&EXAMPLE_SHAPE)),
+    ("overrides", Shape::Any),
+    ("replaced_by", Shape::Any),
 ]);
 const MATCH_SHAPE: Shape = Shape::Map(&[
     ("kinds", Shape::Any),
@@ -92,6 +94,10 @@ pub(crate) struct RawRule {
     pub rationale: Option<Spanned<String>>,
     #[serde(default)]
     pub examples: Vec<Spanned<RawExample>>,
+    /// Rule ids this rule outranks when both match.
+    pub overrides: Option<Spanned<OneOrMany>>,
+    /// A retired rule's successor.
+    pub replaced_by: Option<Spanned<String>>,
 }
 
 /// `match:`.

@@ -4,12 +4,10 @@
 use super::cel::VARIABLES;
 use super::cel::{map, opt_str, to_cel};
 use super::entries;
-use super::pattern::Segment;
 use super::related::SideData;
-use crate::collect::scope;
 use crate::diff::Difference;
 use crate::model::workload::{self, CONTAINER_LISTS};
-use crate::model::{ClusterFacts, Object};
+use crate::model::{ClusterFacts, FieldPath, Object, Segment};
 use crate::normalize::secrets::scrub_value;
 use kube_cel::cel::Value as Cel;
 use kube_cel::cel::context::VariableResolver;
@@ -23,10 +21,15 @@ pub(crate) struct Run<'a> {
     pub prod: SideData<'a>,
     pub facts_json: Value,
     pub facts_cel: Cel,
+    builtin_kind: fn(&str, &str) -> bool,
 }
 
 impl<'a> Run<'a> {
-    pub fn new(staging: SideData<'a>, prod: SideData<'a>) -> Self {
+    pub fn new(
+        staging: SideData<'a>,
+        prod: SideData<'a>,
+        builtin_kind: fn(&str, &str) -> bool,
+    ) -> Self {
         let facts = |f: &ClusterFacts| serde_json::to_value(f).unwrap_or(Value::Null);
         let facts_json =
             json!({"staging": facts(&staging.side.facts), "prod": facts(&prod.side.facts)});
@@ -36,16 +39,16 @@ impl<'a> Run<'a> {
             prod,
             facts_json,
             facts_cel,
+            builtin_kind,
         }
     }
 }
 
-/// A difference with its parsed path and scrubbed values.
+/// A difference with its path and scrubbed values.
 pub(crate) struct View<'a> {
     pub d: &'a Difference,
-    pub segs: Option<Vec<Segment>>,
-    /// The path as text (differs from the difference's for a node inside a one-sided value).
-    path: String,
+    /// The path (differs from the difference's for a node inside a one-sided value).
+    pub path: Option<FieldPath>,
     staging_obj: Option<&'a Object>,
     prod_obj: Option<&'a Object>,
     /// Scrubbed value at the path (the whole object for object-level differences).
@@ -55,7 +58,7 @@ pub(crate) struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    pub fn new(d: &'a Difference, run: &Run<'a>, segs: Option<Vec<Segment>>) -> Self {
+    pub fn new(d: &'a Difference, run: &Run<'a>) -> Self {
         let staging_obj = d.staging_index.map(|i| &run.staging.side.objects[i]);
         let prod_obj = d.prod_index.map(|i| &run.prod.side.objects[i]);
         let value = |v: &Option<Value>, obj: Option<usize>, side: &SideData| match (&d.path, obj) {
@@ -64,8 +67,7 @@ impl<'a> View<'a> {
         };
         View {
             d,
-            path: d.path.clone().unwrap_or_default(),
-            segs,
+            path: d.path.clone(),
             staging_obj,
             prod_obj,
             staging: value(&d.staging, d.staging_index, &run.staging),
@@ -73,16 +75,20 @@ impl<'a> View<'a> {
         }
     }
 
-    /// The view of a node inside this difference's one-sided value, at `segs`.
-    pub fn child(&self, segs: Vec<Segment>, value: Value) -> View<'a> {
+    /// The segments of the path (`None` for whole objects).
+    pub fn segs(&self) -> Option<&[Segment]> {
+        self.path.as_ref().map(FieldPath::segments)
+    }
+
+    /// The view of a node inside this difference's one-sided value, at `path`.
+    pub fn child(&self, path: FieldPath, value: Value) -> View<'a> {
         let (staging, prod) = match self.d.change {
             crate::model::Change::OnlyInStaging => (value, Value::Null),
             _ => (Value::Null, value),
         };
         View {
             d: self.d,
-            path: super::pattern::render_path(&segs),
-            segs: Some(segs),
+            path: Some(path),
             staging_obj: self.staging_obj,
             prod_obj: self.prod_obj,
             staging,
@@ -92,8 +98,8 @@ impl<'a> View<'a> {
 
     /// Every node inside a one-sided map value, with its path, for rules that look deeper than
     /// where the difference sits.
-    pub fn descendants(&self) -> Vec<(Vec<Segment>, Value)> {
-        let Some(segs) = &self.segs else {
+    pub fn descendants(&self) -> Vec<(FieldPath, Value)> {
+        let Some(path) = &self.path else {
             return Vec::new();
         };
         if self.d.object.is_none() {
@@ -105,30 +111,32 @@ impl<'a> View<'a> {
             crate::model::Change::Changed => return Vec::new(),
         };
         let mut out = Vec::new();
-        walk(value, segs, &mut out);
+        walk(value, path, &mut out);
         out
     }
 
     /// The container named in the path (`containers[name=api]`), if any.
     pub fn container(&self) -> Option<(&'static str, &str)> {
-        let segs = self.segs.as_ref()?;
+        let segs = self.segs()?;
         segs.windows(2).find_map(|w| match (&w[0], &w[1]) {
-            (Segment::Key(list), Segment::Item(f, name)) if f == "name" => CONTAINER_LISTS
-                .iter()
-                .find(|l| **l == list.as_str())
-                .map(|l| (*l, name.as_str())),
+            (Segment::Key(list), Segment::Item { field, value: name }) if field == "name" => {
+                CONTAINER_LISTS
+                    .iter()
+                    .find(|l| **l == list.as_str())
+                    .map(|l| (*l, name.as_str()))
+            }
             _ => None,
         })
     }
 
     /// The last segment's name (map key or item key value).
     pub fn key(&self) -> Option<&str> {
-        self.segs.as_ref()?.last()?.name()
+        self.segs()?.last()?.name()
     }
 
     /// Every segment's name (key, item key value, or index), in order.
     pub fn segments(&self) -> Value {
-        let segs = self.segs.as_deref().unwrap_or(&[]);
+        let segs = self.segs().unwrap_or(&[]);
         Value::Array(
             segs.iter()
                 .map(|s| match s {
@@ -141,8 +149,8 @@ impl<'a> View<'a> {
 
     /// The value of the last keyed item in the path (`env[name=URL].value` → `URL`).
     pub fn item(&self) -> Option<&str> {
-        self.segs.as_ref()?.iter().rev().find_map(|s| match s {
-            Segment::Item(_, v) => Some(v.as_str()),
+        self.segs()?.iter().rev().find_map(|s| match s {
+            Segment::Item { value, .. } => Some(value.as_str()),
             _ => None,
         })
     }
@@ -216,16 +224,14 @@ impl<'a> View<'a> {
             "key" => opt_str(self.key()),
             "item" => opt_str(self.item()),
             "segments" => to_cel(&self.segments()),
-            "path" => opt_str(Some(&self.path)),
+            "path" => opt_str(Some(self.path.as_deref().unwrap_or(""))),
             "change" => opt_str(Some(self.d.change.as_str())),
             "equivalent" => opt_str(self.d.equivalent.as_deref()),
             "group" => opt_str(Some(key.map(|k| k.group.as_str()).unwrap_or(""))),
             "kind" => opt_str(Some(key.map(|k| k.kind.as_str()).unwrap_or(""))),
             "namespace" => opt_str(Some(key.and_then(|k| k.namespace.as_deref()).unwrap_or(""))),
             "name" => opt_str(Some(key.map(|k| k.name.as_str()).unwrap_or(""))),
-            "builtinKind" => Cel::Bool(key.is_some_and(|k| {
-                scope::builtin().contains_key(&(k.group.as_str(), k.kind.as_str()))
-            })),
+            "builtinKind" => Cel::Bool(key.is_some_and(|k| (run.builtin_kind)(&k.group, &k.kind))),
             "facts" => run.facts_cel.clone(),
             "related" => self.related(run, false).0,
             "entries" => to_cel(&self.entries()),
@@ -288,7 +294,7 @@ impl<'a> View<'a> {
                 "key" => self.key().map(|k| json!(k)).unwrap_or(Value::Null),
                 "item" => self.item().map(|k| json!(k)).unwrap_or(Value::Null),
                 "segments" => self.segments(),
-                "path" => json!(self.path),
+                "path" => json!(self.path.as_deref().unwrap_or("")),
                 "change" => json!(self.d.change.as_str()),
                 "equivalent" => json!(self.d.equivalent),
                 "facts" => run.facts_json.clone(),
@@ -304,11 +310,10 @@ impl<'a> View<'a> {
 
 /// Maps only: a node inside a one-sided list item belongs to that item (a container present on
 /// one side only is not "missing a memory limit" on the other).
-fn walk(v: &Value, at: &[Segment], out: &mut Vec<(Vec<Segment>, Value)>) {
+fn walk(v: &Value, at: &FieldPath, out: &mut Vec<(FieldPath, Value)>) {
     if let Value::Object(m) = v {
         for (k, child) in m {
-            let mut p = at.to_vec();
-            p.push(Segment::Key(k.clone()));
+            let p = at.child(Segment::Key(k.clone()));
             out.push((p.clone(), child.clone()));
             walk(child, &p, out);
         }

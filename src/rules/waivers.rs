@@ -2,9 +2,11 @@
 //! with an owner, a reason and a UTC expiry date. Expired waivers no longer apply; they and the
 //! waivers that matched nothing are listed in the report.
 
+use super::RuleSet;
 use super::keys::Shape;
 use super::load::{Problems, parse_checked};
-use super::pattern::{PathPattern, parse_path};
+use super::pattern::PathPattern;
+use super::precedence::did_you_mean;
 use crate::error::Error;
 use crate::model::{Finding, Verdict, WaiverEntry, WaiverRef, WaiverSummary};
 use globset::GlobMatcher;
@@ -47,6 +49,11 @@ struct RawWaiver {
 #[derive(Debug, Clone)]
 pub struct Waiver {
     entry: WaiverEntry,
+    /// File and line, for errors about it.
+    file: String,
+    line: u64,
+    /// The rule id it matches: as written, or a retired rule's successor.
+    rule: Option<String>,
     object: Option<GlobMatcher>,
     path: Option<PathPattern>,
     expires: Date,
@@ -132,6 +139,9 @@ impl Waivers {
             });
             if let Some(expires) = expires {
                 list.push(Waiver {
+                    file: file.to_string(),
+                    line,
+                    rule: w.rule.clone(),
                     entry: WaiverEntry {
                         source: format!("{file}:{line}"),
                         rule: w.rule,
@@ -152,6 +162,55 @@ impl Waivers {
             Ok(Waivers { list })
         } else {
             Err(Error::Many(p.errors))
+        }
+    }
+
+    /// Checks every waiver's rule id against the loaded rules. An unknown id is an error (with
+    /// file, line and a did-you-mean; all of them at once); a retired id is followed to its
+    /// successor and a disabled one kept, each with a warning (returned, one line each).
+    pub fn check_rules(&mut self, set: &RuleSet) -> Result<Vec<String>, Error> {
+        let mut errors = Vec::new();
+        let mut warnings = Vec::new();
+        for w in &mut self.list {
+            let Some(id) = w.entry.rule.clone() else {
+                continue;
+            };
+            let at = format!("{}:{}", w.file, w.line);
+            match set.get(&id) {
+                None => errors.push(Error::input(
+                    &w.file,
+                    Some(w.line),
+                    None,
+                    format!(
+                        "`rule`: no rule `{id}`{}",
+                        did_you_mean(&id, set.rules.iter().map(|r| &r.id))
+                    ),
+                )),
+                Some(r) if r.replaced_by.is_some() => match set.resolve(&id) {
+                    Some(next) => {
+                        warnings.push(format!(
+                            "{at}: waiver names the retired rule `{id}`; it now applies to its successor `{}`",
+                            next.id
+                        ));
+                        w.rule = Some(next.id.clone());
+                    }
+                    None => errors.push(Error::input(
+                        &w.file,
+                        Some(w.line),
+                        None,
+                        format!("`rule`: the retired rule `{id}` leads to no rule that runs"),
+                    )),
+                },
+                Some(r) if !r.enabled => warnings.push(format!(
+                    "{at}: waiver names the disabled rule `{id}`, which judges nothing: it matches no finding"
+                )),
+                Some(_) => {}
+            }
+        }
+        if errors.is_empty() {
+            Ok(warnings)
+        } else {
+            Err(Error::Many(errors))
         }
     }
 
@@ -203,7 +262,11 @@ impl Waivers {
 impl Waiver {
     fn selects(&self, f: &Finding) -> bool {
         let e = &self.entry;
-        if e.rule.as_ref().is_some_and(|r| f.rule.as_ref() != Some(r)) {
+        if self
+            .rule
+            .as_ref()
+            .is_some_and(|r| f.rule.as_ref() != Some(r))
+        {
             return false;
         }
         if e.finding.as_ref().is_some_and(|id| *id != f.id) {
@@ -221,20 +284,11 @@ impl Waiver {
                 return false;
             }
         }
-        if let Some(p) = &self.path {
-            let segs = f.path.as_deref().and_then(|p| parse_path(p).ok());
-            if !segs.is_some_and(|s| p.matches(&s)) {
-                return false;
-            }
+        if let Some(p) = &self.path
+            && !f.path.as_ref().is_some_and(|s| p.matches(s.segments()))
+        {
+            return false;
         }
         true
     }
-}
-
-/// Today (UTC) as a date, honouring `CHECKRIDE_NOW` (RFC 3339 or `YYYY-MM-DD`) for tests.
-pub fn today() -> Date {
-    let now = crate::now_rfc3339();
-    now.get(..10)
-        .and_then(parse_date)
-        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date())
 }

@@ -8,10 +8,10 @@
 
 pub mod store;
 
-use crate::model::Verdict;
 use crate::model::drift::{
     Drift, ExpiringWaiver, OpenLie, ResolvedLie, Run, RunFinding, TrendPoint,
 };
+use crate::model::{Judged, Verdict};
 use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -155,17 +155,12 @@ pub fn drift(
     })
 }
 
-type SortKey<'a> = (u8, &'a Option<crate::model::ObjectKey>, &'a Option<String>);
+type SortKey<'a> = (u8, Option<&'a crate::model::ObjectKey>, Option<&'a str>);
 
 /// High severity first (no severity last), then by object and path.
 fn sort_key(f: &RunFinding) -> SortKey<'_> {
-    let rank = match f.severity {
-        Some(crate::model::Severity::High) => 0,
-        Some(crate::model::Severity::Medium) => 1,
-        Some(crate::model::Severity::Low) => 2,
-        None => 3,
-    };
-    (rank, &f.object, &f.path)
+    let (_, rank, object, path) = f.order_key();
+    (rank, object, path)
 }
 
 fn point(r: &Run) -> TrendPoint {

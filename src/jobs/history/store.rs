@@ -57,7 +57,8 @@ fn is_run_file(p: &Path) -> bool {
             .is_some_and(|n| n.starts_with("run-") && n.ends_with(".json"))
 }
 
-/// Stores a run as `run-<time>.json` (a `-N` suffix when that name is taken); returns the path.
+/// Stores a run as `run-<time>.json` (a `-N` suffix when that name is taken), without its
+/// sentences ([`Run::for_storage`]); returns the path.
 pub fn store(dir: &Path, run: &Run) -> Result<PathBuf, Error> {
     let shown = dir.display().to_string();
     std::fs::create_dir_all(dir)
@@ -79,7 +80,7 @@ pub fn store(dir: &Path, run: &Run) -> Result<PathBuf, Error> {
         path = dir.join(format!("run-{stem}-{n}.json"));
         n += 1;
     }
-    let mut text = serde_json::to_string_pretty(run)
+    let mut text = serde_json::to_string_pretty(&run.for_storage())
         .map_err(|e| Error::Other(format!("cannot encode the run: {e}")))?;
     text.push('\n');
     let tmp = dir.join(format!(

@@ -7,7 +7,8 @@ pub mod render;
 pub mod select;
 pub mod touch;
 
-use crate::model::{Finding, ObjectKey, Report, Severity, Side, Verdict};
+use crate::model::policy::severity_rank;
+use crate::model::{ExitCode, Finding, Judged, ObjectKey, Policy, Report, Severity, Side};
 use drills::DrillBrief;
 use select::Release;
 use std::collections::BTreeSet;
@@ -32,13 +33,6 @@ pub struct LieItem<'a> {
     pub ack: Ack,
 }
 
-impl LieItem<'_> {
-    /// High severity (the ones that block).
-    pub fn is_high(&self) -> bool {
-        self.finding.severity == Some(Severity::High)
-    }
-}
-
 /// The brief for one release.
 #[derive(Debug, Clone)]
 pub struct Brief<'a> {
@@ -60,15 +54,34 @@ pub struct Brief<'a> {
     pub unused_acks: Vec<String>,
     /// The report it was made from.
     pub report: &'a Report,
+    /// The policy the release is held to (see [`release_policy`]).
+    pub policy: Policy,
 }
 
 impl Brief<'_> {
-    /// Unacknowledged high-severity lies: while any remain, the release is blocked.
+    /// The lies that block the release under its policy: while any remain, it is blocked.
     pub fn blocking(&self) -> Vec<&LieItem<'_>> {
         self.lies
             .iter()
-            .filter(|l| l.ack == Ack::No && l.is_high())
+            .filter(|l| l.finding.blocks(&self.policy))
             .collect()
+    }
+
+    /// The exit code: incomplete coverage, then blocking lies.
+    pub fn exit_code(&self) -> ExitCode {
+        self.policy
+            .exit_code(self.report.coverage.complete, !self.blocking().is_empty())
+    }
+}
+
+/// The policy of a release: the run's policy (`--fail-on`, waivers and preview as judged), held
+/// to high-severity lies only, with the `--ack` ids acknowledged. Restricted to the objects the
+/// release touches by [`brief`].
+pub fn release_policy(run: &Policy, acks: &[String]) -> Policy {
+    Policy {
+        min_severity: Some(Severity::High),
+        acks: acks.iter().cloned().collect(),
+        ..run.clone()
     }
 }
 
@@ -79,7 +92,7 @@ pub fn brief<'a>(
     prod: &Side,
     release_text: &str,
     release: &Release,
-    acks: &[String],
+    policy: Policy,
 ) -> Brief<'a> {
     let tp = touch::touched(prod, release);
     let ts = touch::touched(staging, release);
@@ -91,21 +104,19 @@ pub fn brief<'a>(
                 || s.as_ref().is_some_and(|s| ts.all.contains(s))
         }
     };
-    let rows: Vec<&Finding> = crate::report::display_order(&report.findings, false)
+    let rows: Vec<&Finding> = report
+        .display_order(false)
         .into_iter()
         .filter(|f| touches(f))
         .collect();
     let mut used = BTreeSet::new();
     let mut lies: Vec<LieItem> = rows
         .iter()
-        .filter(|f| {
-            f.verdict == Verdict::Lie
-                || (f.verdict == Verdict::Waived && f.waived_verdict == Some(Verdict::Lie))
-        })
+        .filter(|f| f.is_lie_or_waived_lie())
         .map(|f| {
             let ack = if let Some(w) = &f.waiver {
                 Ack::Waiver(w.owner.clone(), w.expires.clone())
-            } else if acks.contains(&f.id) {
+            } else if policy.acks.contains(&f.id) {
                 used.insert(f.id.clone());
                 Ack::Flag
             } else {
@@ -114,16 +125,9 @@ pub fn brief<'a>(
             LieItem { finding: f, ack }
         })
         .collect();
-    lies.sort_by_key(|l| {
-        let rank = match l.finding.severity {
-            Some(Severity::High) => 0,
-            Some(Severity::Medium) => 1,
-            Some(Severity::Low) => 2,
-            None => 3,
-        };
-        (rank, l.ack != Ack::No)
-    });
-    let unused_acks = acks
+    lies.sort_by_key(|l| (severity_rank(l.finding.severity), l.ack != Ack::No));
+    let unused_acks = policy
+        .acks
         .iter()
         .filter(|a| !used.contains(*a))
         .cloned()
@@ -149,5 +153,6 @@ pub fn brief<'a>(
         rows,
         unused_acks,
         report,
+        policy,
     }
 }

@@ -2,7 +2,7 @@
 //! release (what matched prod, what did not, what we still do not know).
 
 use super::{Ack, Brief, LieItem};
-use crate::model::{Finding, ObjectKey};
+use crate::model::{Finding, Judged, ObjectKey};
 use crate::report::markdown::{Row, code_inner, text};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -19,14 +19,14 @@ fn keys(set: &BTreeSet<ObjectKey>) -> String {
 fn target(f: &Finding) -> String {
     let r = Row::from(f);
     match (&f.object, &f.path) {
-        (None, Some(p)) => p.clone(),
+        (None, Some(p)) => p.to_string(),
         (_, Some(p)) => format!("{} {p}", r.object_name()),
         (_, None) => r.object_name(),
     }
 }
 
 fn verdict(f: &Finding) -> String {
-    Row::from(f).verdict_label().replace("**", "")
+    f.verdict_label().to_string()
 }
 
 /// The brief as plain text for a terminal or a CI log.

@@ -96,7 +96,7 @@ pub fn touched(side: &Side, release: &Release) -> Touched {
                     _ => pod_labels.iter().any(|(ns, _)| in_scope(o, *ns)),
                 }
             }
-            ("autoscaling", "HorizontalPodAutoscaler") => {
+            ("autoscaling", "HorizontalPodAutoscaler") | ("keda.sh", "ScaledObject") => {
                 scale_target(o).is_some_and(|t| selected.iter().any(|s| s.key == t))
             }
             ("batch", "Job" | "CronJob") => APP_LABELS.iter().any(|l| {

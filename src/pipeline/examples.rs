@@ -1,8 +1,6 @@
 //! Running a rule's examples through the whole pipeline (load → normalize → diff → classify), as
 //! `checkride rules test` and `cargo test` do. Example documents are in-memory: no files.
 
-use super::rule::{Example, Expect, Rule};
-use super::{Judge, RuleSet};
 use crate::collect::build::{self, LoadOptions, RawSide};
 use crate::collect::files::{self, InputFile};
 use crate::collect::limits::Limits;
@@ -12,6 +10,8 @@ use crate::diff::pair::NameMapping;
 use crate::error::Error;
 use crate::model::{Report, Side};
 use crate::normalize::secrets::Fingerprinter;
+use crate::rules::rule::{Example, Expect, Rule};
+use crate::rules::{Judge, RuleSet};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::sync::Arc;
@@ -103,17 +103,18 @@ pub fn run_one(set: &RuleSet, rule: &Rule, ex: &Example) -> Outcome {
         rules: set,
         waivers: None,
         preview: true,
-        today: super::waivers::today(),
+        today: crate::clock::today(),
+        builtin_kind: super::builtin_kind,
     };
-    let report = crate::compare_with(&staging, &prod, &NameMapping::default(), &judge);
+    let report = super::judge_sides(&staging, &prod, &NameMapping::default(), &judge);
     (out.ok, out.detail) = check(&report, rule, ex);
     out
 }
 
 fn check(report: &Report, rule: &Rule, ex: &Example) -> (bool, String) {
-    let at_path = |p: &Option<String>| match (&ex.path, p) {
+    let at_path = |p: &Option<crate::model::FieldPath>| match (&ex.path, p) {
         (None, _) => true,
-        (Some(want), Some(got)) => want == got,
+        (Some(want), Some(got)) => want == got.as_str(),
         (Some(_), None) => false,
     };
     let mine: Vec<_> = report
@@ -181,7 +182,7 @@ pub fn run(set: &RuleSet, select: impl Fn(&Rule) -> bool + Sync) -> Vec<Outcome>
     let jobs: Vec<(&Rule, &Example)> = set
         .rules
         .iter()
-        .filter(|r| r.enabled && select(r))
+        .filter(|r| r.is_active() && select(r))
         .flat_map(|r| r.examples.iter().map(move |e| (r, e)))
         .collect();
     jobs.par_iter().map(|(r, e)| run_one(set, r, e)).collect()
