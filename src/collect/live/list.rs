@@ -7,7 +7,9 @@ use super::SecretsMode;
 use super::http::{Failure, Fetcher, encode_query_value};
 use crate::collect::raw::RawDoc;
 use crate::model::ApiResource;
-use crate::normalize::secrets::{Fingerprinter, SHOWN, fingerprint_secret};
+use crate::normalize::secrets::{
+    Fingerprinter, SHOWN, fingerprint_secret, mask_secret_annotations,
+};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -158,7 +160,8 @@ fn is_secret(r: &ApiResource) -> bool {
 }
 
 /// Secret values leave memory as soon as their page is parsed: fingerprinted, or replaced by
-/// the bare redaction mark (`--secrets keys`). Annotations that copy values go too.
+/// the bare redaction mark (`--secrets keys`). Annotations that copy values go; every other
+/// annotation but the name-only ones is masked the same way (a note, `kapp.k14s.io/original`).
 fn protect_secret(doc: &mut RawDoc, mode: SecretsMode, fp: &Fingerprinter) {
     if let Some(meta) = doc.metadata.as_mut()
         && let Some(a) = meta.annotations.as_mut()
@@ -166,9 +169,15 @@ fn protect_secret(doc: &mut RawDoc, mode: SecretsMode, fp: &Fingerprinter) {
         for k in VALUE_CARRYING_ANNOTATIONS {
             a.remove(*k);
         }
+        mask_secret_annotations(a.iter_mut(), |b| match mode {
+            SecretsMode::Fingerprint => fp.token(b),
+            SecretsMode::Keys | SecretsMode::Skip => SHOWN.to_string(),
+        });
     }
     match mode {
-        SecretsMode::Fingerprint => fingerprint_secret(fp, &mut doc.rest),
+        SecretsMode::Fingerprint => {
+            fingerprint_secret(fp, &mut doc.rest);
+        }
         SecretsMode::Keys | SecretsMode::Skip => {
             for field in ["data", "stringData"] {
                 if let Some(Value::Object(m)) = doc.rest.get_mut(field) {
