@@ -40,12 +40,16 @@ struct ConfigFile {
     waivers: Option<String>,
     #[serde(default)]
     preview: bool,
+    /// Redaction tuning (docs/secrets.md); installed for the whole run when the file is read.
+    #[serde(default)]
+    secrets: Option<crate::normalize::secrets::SecretsConfig>,
 }
 
 const CONFIG_SHAPE: crate::rules::load::Shape = crate::rules::load::Shape::Map(&[
     ("rules", crate::rules::load::Shape::Any),
     ("waivers", crate::rules::load::Shape::Any),
     ("preview", crate::rules::load::Shape::Any),
+    ("secrets", crate::rules::load::Shape::Any),
 ]);
 
 /// Rule folders, waivers file and preview flag, from the config file and the command line.
@@ -93,7 +97,13 @@ fn read_config(path: &Path) -> Result<ConfigFile, Error> {
         .map_err(|e| Error::file(&file, format!("cannot read config: {e}")))?;
     let mut p = load::Problems::new(&file);
     match load::parse_checked::<ConfigFile>(&text, &CONFIG_SHAPE, &mut p) {
-        Some(c) if p.errors.is_empty() => Ok(c),
+        Some(c) if p.errors.is_empty() => {
+            let secrets = c.secrets.clone().unwrap_or_default();
+            crate::normalize::secrets::policy::install(&secrets).map_err(|errors| {
+                Error::Many(errors.into_iter().map(|e| Error::file(&file, e)).collect())
+            })?;
+            Ok(c)
+        }
         _ => Err(Error::Many(p.errors)),
     }
 }

@@ -59,10 +59,38 @@ impl From<&Finding> for RunFinding {
             severity: f.severity,
             rule: f.rule.clone(),
             waiver: f.waiver.clone(),
-            staging_says: f.staging_says.clone(),
-            prod_might_say: f.prod_might_say.clone(),
+            staging_says: without_values(&f.staging_says, f),
+            prod_might_say: without_values(&f.prod_might_say, f),
         }
     }
+}
+
+/// What stands in a stored sentence where a value was.
+pub const VALUE_MASK: &str = "‹value›";
+
+/// A sentence with the finding's text values (whole, and each line of a multi-line one) masked:
+/// the history keeps no ConfigMap or env content. Numbers and booleans (replicas, ports, flags)
+/// stay, they are the substance of a cut. Texts under four characters stay (masking them would
+/// hit ordinary words); see docs/jobs.md.
+fn without_values(sentence: &str, f: &Finding) -> String {
+    let mut texts: Vec<&str> = Vec::new();
+    for v in [&f.staging, &f.prod] {
+        if let serde_json::Value::String(s) = v {
+            texts.push(s.as_str());
+            texts.extend(s.lines());
+        }
+    }
+    texts.retain(|t| t.trim().chars().count() >= 4);
+    texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    let mut out = sentence.to_string();
+    for t in texts {
+        for form in [t, t.trim()] {
+            if out.contains(form) {
+                out = out.replace(form, VALUE_MASK);
+            }
+        }
+    }
+    out
 }
 
 impl RunFinding {

@@ -197,7 +197,10 @@ mod tests {
     fn secret_doc() -> RawDoc {
         serde_json::from_str(
             r#"{"metadata":{"name":"db","namespace":"shop","annotations":{
-                "kubectl.kubernetes.io/last-applied-configuration":"{\"data\":{\"p\":\"Q0FOQVJZ\"}}"}},
+                "kubectl.kubernetes.io/last-applied-configuration":"{\"data\":{\"p\":\"Q0FOQVJZ\"}}",
+                "kapp.k14s.io/original":"{\"stringData\":{\"p\":\"CANARY-kapp\"}}",
+                "note":"the old one was CANARY-note",
+                "cert-manager.io/issuer-name":"letsencrypt"}},
                 "type":"Opaque","data":{"password":"Q0FOQVJZLWxpdmU="}}"#,
         )
         .unwrap()
@@ -216,7 +219,8 @@ mod tests {
     }
 
     /// Values become fingerprints (or the bare mark) at once; the applied-configuration copy
-    /// goes; items get their type from the resource.
+    /// goes, every other annotation but the name-only ones is masked too (`--secrets keys`
+    /// included); items get their type from the resource.
     #[test]
     fn secrets_are_protected_at_parse_time() {
         let fp = Fingerprinter::from_secret("k");
@@ -229,6 +233,8 @@ mod tests {
             assert!(!text.contains("CANARY"), "{text}");
             assert_eq!(d.kind.as_deref(), Some("Secret"));
             assert_eq!(d.api_version.as_deref(), Some("v1"));
+            let notes = d.metadata.as_ref().unwrap().annotations.as_ref().unwrap();
+            assert_eq!(notes["cert-manager.io/issuer-name"], "letsencrypt");
             let v = d.rest["data"]["password"].as_str().unwrap().to_string();
             match mode {
                 SecretsMode::Keys => assert_eq!(v, SHOWN),

@@ -71,12 +71,17 @@ pub fn kept_secret_annotation(key: &str) -> bool {
     SECRET_ANNOTATIONS_KEPT.iter().any(|p| key.starts_with(p))
 }
 
+/// Top-level fields of a Secret that hold no value (`data`/`stringData` maps are handled first).
+const SECRET_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "type", "immutable"];
+
 /// Turns a Secret's `data` (base64) and `stringData` into one `data` map of tokens, and its
 /// annotations (any of which may copy a value: `kapp.k14s.io/original`, a note) into tokens.
 pub fn fingerprint_secret(fp: &Fingerprinter, body: &mut Map<String, Value>) -> Tally {
     let mut tally = Tally::default();
     let mut merged = Map::new();
-    if let Some(Value::Object(data)) = body.remove("data") {
+    if let Some(Value::Object(data)) = body.get("data") {
+        let data = data.clone();
+        body.remove("data");
         for (k, v) in data {
             let bytes = match &v {
                 Value::String(s) => base64::engine::general_purpose::STANDARD
@@ -87,7 +92,9 @@ pub fn fingerprint_secret(fp: &Fingerprinter, body: &mut Map<String, Value>) -> 
             merged.insert(k, Value::String(token_once(fp, &bytes)));
         }
     }
-    if let Some(Value::Object(data)) = body.remove("stringData") {
+    if let Some(Value::Object(data)) = body.get("stringData") {
+        let data = data.clone();
+        body.remove("stringData");
         for (k, v) in data {
             let bytes = match &v {
                 Value::String(s) => s.as_bytes().to_vec(),
@@ -96,7 +103,21 @@ pub fn fingerprint_secret(fp: &Fingerprinter, body: &mut Map<String, Value>) -> 
             merged.insert(k, Value::String(token_once(fp, &bytes)));
         }
     }
-    tally.add(SECRET_DATA, merged.len() as u64);
+    // Anything else a Secret carries outside its known fields (`data` that is not a map, a
+    // misspelt `stringdata:`, an unknown field) may hold a value: fingerprinted whole.
+    let mut other = 0;
+    for (k, v) in body.iter_mut() {
+        if SECRET_FIELDS.contains(&k.as_str()) || v.is_null() {
+            continue;
+        }
+        let text = match &*v {
+            Value::String(s) => s.clone(),
+            o => o.to_string(),
+        };
+        *v = Value::String(token_once(fp, text.as_bytes()));
+        other += 1;
+    }
+    tally.add(SECRET_DATA, merged.len() as u64 + other);
     if !merged.is_empty() {
         body.insert("data".into(), Value::Object(merged));
     }
@@ -160,7 +181,7 @@ fn walk_value(p: &'static Policy, fp: &Fingerprinter, secret: bool, v: &mut Valu
         Value::String(s) => {
             redact_in_place(p, fp, s, t);
         }
-        Value::Number(n) if secret => {
+        Value::Number(n) if secret && !p.allows(&n.to_string()) => {
             *v = Value::String(fp.token(n.to_string().as_bytes()));
             t.add(KEY_NAME, 1);
         }
@@ -178,7 +199,7 @@ fn walk_value(p: &'static Policy, fp: &Fingerprinter, secret: bool, v: &mut Valu
 /// A value under a secret name: a URL or connection string keeps its other parts when a
 /// credential component is found in it; any other value is fingerprinted whole.
 fn secret_string(p: &'static Policy, fp: &Fingerprinter, s: &mut String, t: &mut Tally) {
-    if s.trim().is_empty() || is_token(s) {
+    if s.trim().is_empty() || is_token(s) || p.allows(s) {
         return;
     }
     let structured = s.contains("://") || (s.contains('=') && s.contains(';'));
@@ -203,6 +224,7 @@ fn flag_pairs(p: &'static Policy, fp: &Fingerprinter, items: &mut [Value], t: &m
             && !s.starts_with('-')
             && !s.is_empty()
             && !is_token(s)
+            && !p.allows(s)
         {
             *s = fp.token(s.as_bytes());
             t.add(scan::FLAG_VALUE, 1);
