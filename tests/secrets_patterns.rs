@@ -38,7 +38,10 @@ fn check(spec: &RuleSpec) -> usize {
         let value = obj["data"]["config"].as_str().unwrap().to_string();
         // A secret that also occurs elsewhere in its example (`bria` of `briaserver`) cannot
         // be told apart by a substring search: checked where it occurs once.
-        for s in secrets.iter().filter(|s| example.matches(s.as_str()).count() == 1) {
+        for s in secrets
+            .iter()
+            .filter(|s| example.matches(s.as_str()).count() == 1)
+        {
             assert!(
                 !text.contains(s.as_str()),
                 "{}: text keeps {s:?}:\n{text}",

@@ -48,7 +48,7 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Side, Error> {
 fn recheck(side: &mut Side, fp: &Fingerprinter) {
     let mut tally = Tally::default();
     for o in &mut side.objects {
-        tally.merge(&secrets::protect(
+        tally.merge(&secrets::protect_again(
             fp,
             &o.key.group,
             &o.key.kind,

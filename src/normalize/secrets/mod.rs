@@ -27,7 +27,8 @@ pub use token::{
     SHOWN, TOKEN_OPEN, TokenCompare, compare_tokens, drop_fingerprints, scrub, scrub_value,
 };
 pub use tree::{
-    Tally, fingerprint_secret, kept_secret_annotation, mask_secret_annotations, redact_tree,
+    Tally, fingerprint_secret, fingerprint_secret_again, kept_secret_annotation,
+    mask_secret_annotations, redact_tree,
 };
 
 /// Makes keyed fingerprints. The key is random per run unless `CHECKRIDE_FINGERPRINT_KEY` is set.
@@ -99,6 +100,22 @@ pub fn protect(
     let mut tally = Tally::default();
     if group.is_empty() && kind == "Secret" {
         tally.merge(&fingerprint_secret(fp, body));
+    }
+    tally.merge(&redact_tree(fp, body));
+    tally
+}
+
+/// [`protect`] for an object read back from a snapshot (input like any other): values that
+/// already are tokens stay, and are not counted again.
+pub fn protect_again(
+    fp: &Fingerprinter,
+    group: &str,
+    kind: &str,
+    body: &mut serde_json::Map<String, serde_json::Value>,
+) -> Tally {
+    let mut tally = Tally::default();
+    if group.is_empty() && kind == "Secret" {
+        tally.merge(&fingerprint_secret_again(fp, body));
     }
     tally.merge(&redact_tree(fp, body));
     tally

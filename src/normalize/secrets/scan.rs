@@ -110,21 +110,37 @@ fn assignment_re() -> &'static Regex {
         Regex::new(concat!(
             r#""(?P<dk>[^"\\\n]{1,100})"[ \t]*(?:=>|:=|:|=)[ \t]*"#,
             r#"|'(?P<sk>[^'\\\n]{1,100})'[ \t]*(?:=>|:=|:|=)[ \t]*"#,
-            r#"|<(?P<xk>[A-Za-z_][\w.:\-]{0,100})(?:\s[^<>]*)?>"#,
-            r#"|(?P<bk>[A-Za-z_][\w.\-]{0,100})[ \t]*(?:=>|:=|=|:)[ \t]*"#,
+            r#"|(?P<bk>[A-Za-z_][\w.\-]{0,100})[ \t]*(?P<sep>=>|:=|=|:)(?P<gap>[ \t]*)"#,
         ))
         .expect("assignment regex")
     })
 }
 
+/// An XML start tag; its own pass, so that a tag's attributes (`connectionString="…"`) are
+/// still read by the assignment pass instead of being swallowed with the tag.
+fn xml_tag_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"<(?P<xk>[A-Za-z_][\w.:\-]{0,100})(?:\s[^<>]*)?>"#).expect("xml tag regex")
+    })
+}
+
 fn assignments(policy: &Policy, text: &str, out: &mut Vec<Span>) {
+    if text.contains('<') {
+        for c in xml_tag_re().captures_iter(text) {
+            let (whole, key) = (c.get(0).expect("match"), c.name("xk").expect("key"));
+            if whole.as_str().ends_with("/>") || !is_secret_name_in(policy, key.as_str()) {
+                continue;
+            }
+            let rest = &text[whole.end()..];
+            let end = rest.find('<').unwrap_or(rest.len());
+            push(out, trimmed(whole.end(), &rest[..end]), text);
+        }
+    }
     for c in assignment_re().captures_iter(text) {
         let whole = c.get(0).expect("match");
-        let (key, xml) = match (c.name("dk"), c.name("sk"), c.name("xk"), c.name("bk")) {
-            (Some(k), ..) | (_, Some(k), ..) => (k, false),
-            (_, _, Some(k), _) => (k, true),
-            (.., Some(k)) => (k, false),
-            _ => continue,
+        let Some(key) = c.name("dk").or(c.name("sk")).or(c.name("bk")) else {
+            continue;
         };
         if !is_secret_name_in(policy, key.as_str()) {
             continue;
@@ -134,23 +150,45 @@ fn assignments(policy: &Policy, text: &str, out: &mut Vec<Span>) {
         if rest.starts_with("//") {
             continue; // `https://…`
         }
-        let found = if xml {
-            let end = rest.find('<').unwrap_or(rest.len());
-            trimmed(start, &rest[..end])
-        } else {
-            let before = &text[..whole.start()];
-            value_span(start, rest, context(before, rest))
-        };
-        if let Some((s, e)) = found
-            && worth_redacting(&text[s..e])
-        {
-            out.push(Span {
-                start: s,
-                end: e,
-                detector: ASSIGNMENT,
-            });
-        }
+        let before = &text[..whole.start()];
+        let ctx = context(before, rest);
+        let found = value_span(start, rest, ctx).filter(|&(s, e)| {
+            !(ctx == Context::Inline && prose_colon(&c, before) && plain_word(&text[s..e]))
+        });
+        push(out, found, text);
     }
+}
+
+/// Records an assignment's value unless it hides nothing.
+fn push(out: &mut Vec<Span>, found: Option<(usize, usize)>, text: &str) {
+    if let Some((start, end)) = found
+        && worth_redacting(&text[start..end])
+    {
+        out.push(Span {
+            start,
+            end,
+            detector: ASSIGNMENT,
+        });
+    }
+}
+
+/// `no GitHub token: set X` is prose, not an assignment: inside other text, `key: value` (with a
+/// blank after the colon) and no structural character before the key (`{password: x}`,
+/// `"a", password: x` are structure). Such a value is still redacted unless it is a
+/// [`plain_word`]; `key:value` (Go's `map[password:x]`) always counts.
+fn prose_colon(c: &regex::Captures, before: &str) -> bool {
+    let colon = c.name("sep").is_some_and(|m| m.as_str() == ":");
+    let gap = c.name("gap").is_some_and(|m| !m.as_str().is_empty());
+    let structural = before
+        .trim_end_matches([' ', '\t'])
+        .ends_with(['{', ',', '[', '(', '"', '\'', ';', '&', '?', '|']);
+    colon && gap && !structural
+}
+
+/// A short word of lowercase letters (`set`, `missing`, `required`): what prose puts after
+/// `token:`. A value with a digit, a capital or a symbol (`S3cret`, `hunter2`) is not one.
+fn plain_word(v: &str) -> bool {
+    v.len() <= 12 && v.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 fn context(before: &str, rest: &str) -> Context {

@@ -123,6 +123,12 @@ fn assignments_in_one_line() {
         ("export PGPASSWORD=CANARY1 && psql -h db", "&& psql -h db"),
         ("map[password:CANARY1 user:app]", "user:app]"),
         ("DB_PASSWORD: 13579", "DB_PASSWORD: "),
+        (
+            r#"<add name="Db" connectionString="Server=db;Password=CANARY1;" providerName="x"/>"#,
+            r#"providerName="x"/>"#,
+        ),
+        ("curl -u admin:CANARY1 https://grafana", "https://grafana"),
+        ("mysqldump -uroot -pCANARY1 app", " app"),
     ];
     for (input, kept) in cases {
         let r = text(input);
@@ -217,6 +223,23 @@ fn identifiers_are_not_secrets() {
         under("checksum/secret", json!("4d3c2b1a0f9e8d7c")),
         json!("4d3c2b1a0f9e8d7c")
     );
+}
+
+/// Prose with a secret word before a colon and a plain word after it is not an assignment; Go
+/// maps and flow maps are, and so is prose whose value looks like a credential.
+#[test]
+fn prose_is_not_an_assignment() {
+    let prose = "no GitHub token: set GH_TOKEN (or name another variable with --token-env)";
+    assert_eq!(redact_text(prose), prose);
+    for s in [
+        "map[user:app password:CANARY]",
+        "{user: app, password: CANARY}",
+        "rotated on Monday, the admin password: CANARY7x and the rest",
+        "the db password: canary2024",
+    ] {
+        let r = redact_text(s);
+        assert!(!r.to_ascii_lowercase().contains("canary"), "{s} → {r}");
+    }
 }
 
 /// Free text loses secrets to the plain mark.
