@@ -27,8 +27,7 @@ pub use token::{
     SHOWN, TOKEN_OPEN, TokenCompare, compare_tokens, drop_fingerprints, scrub, scrub_value,
 };
 pub use tree::{
-    Tally, fingerprint_secret, fingerprint_secret_again, kept_secret_annotation,
-    mask_secret_annotations, redact_tree,
+    Tally, fingerprint_secret, kept_secret_annotation, mask_secret_annotations, redact_tree,
 };
 
 /// Makes keyed fingerprints. The key is random per run unless `CHECKRIDE_FINGERPRINT_KEY` is set.
@@ -113,11 +112,13 @@ pub fn protect_again(
     kind: &str,
     body: &mut serde_json::Map<String, serde_json::Value>,
 ) -> Tally {
-    let mut tally = Tally::default();
-    if group.is_empty() && kind == "Secret" {
-        tally.merge(&fingerprint_secret_again(fp, body));
-    }
-    tally.merge(&redact_tree(fp, body));
+    let held = if group.is_empty() && kind == "Secret" {
+        tree::tokens_held(body)
+    } else {
+        Tally::default()
+    };
+    let mut tally = protect(fp, group, kind, body);
+    tally.take_back(&held);
     tally
 }
 

@@ -266,3 +266,27 @@ fn token_comparison() {
         TokenCompare::Different
     );
 }
+
+/// A Secret read back from a snapshot counts only what is newly hidden: its tokens were
+/// counted by the run that made them (a round trip keeps the counts), a raw value is counted.
+#[test]
+fn rechecked_secrets_count_only_new_redactions() {
+    let fp = fp();
+    let mut body = json!({"data": {"a": "CANARY-a", "b": "CANARY-b"}})
+        .as_object()
+        .unwrap()
+        .clone();
+    let first = protect(&fp, "", "Secret", &mut body);
+    assert_eq!(first.to_map()["secret-data"], 2);
+    body["data"]["c"] = json!("CANARY-raw");
+    let again = protect_again(&fp, "", "Secret", &mut body);
+    assert_eq!(again.to_map()["secret-data"], 1, "{again:?}");
+    assert!(!serde_json::to_string(&body).unwrap().contains("CANARY"));
+    let mut same = body.clone();
+    assert!(
+        protect_again(&fp, "", "Secret", &mut same)
+            .to_map()
+            .is_empty()
+    );
+    assert_eq!(same, body);
+}

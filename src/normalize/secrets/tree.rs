@@ -31,12 +31,14 @@ impl Tally {
         }
     }
 
-    /// Takes back `n` of a detector's count (values that were tokens already).
-    fn take(&mut self, detector: &'static str, n: u64) {
-        if let Some(c) = self.0.get_mut(detector) {
-            *c = c.saturating_sub(n);
-            if *c == 0 {
-                self.0.remove(detector);
+    /// Takes back another tally's counts (values that were tokens already).
+    pub(crate) fn take_back(&mut self, other: &Tally) {
+        for (detector, n) in &other.0 {
+            if let Some(c) = self.0.get_mut(detector) {
+                *c = c.saturating_sub(*n);
+                if *c == 0 {
+                    self.0.remove(detector);
+                }
             }
         }
     }
@@ -142,7 +144,7 @@ pub fn fingerprint_secret(fp: &Fingerprinter, body: &mut Map<String, Value>) -> 
 
 /// How many of the values [`fingerprint_secret`] counts are tokens already in `body` (a Secret
 /// read back from a snapshot): they were counted by the run that made them.
-fn tokens_held(body: &Map<String, Value>) -> Tally {
+pub(crate) fn tokens_held(body: &Map<String, Value>) -> Tally {
     let token = |v: &Value| v.as_str().is_some_and(is_token);
     let mut data = 0;
     for (k, v) in body {
@@ -167,17 +169,6 @@ fn tokens_held(body: &Map<String, Value>) -> Tally {
     t.add(SECRET_DATA, data);
     t.add(SECRET_ANNOTATION, notes);
     t
-}
-
-/// [`fingerprint_secret`] on a Secret read back from a snapshot: what is newly hidden is
-/// counted, values that were tokens already are not counted twice.
-pub fn fingerprint_secret_again(fp: &Fingerprinter, body: &mut Map<String, Value>) -> Tally {
-    let held = tokens_held(body);
-    let mut tally = fingerprint_secret(fp, body);
-    for (detector, n) in &held.0 {
-        tally.take(detector, *n);
-    }
-    tally
 }
 
 /// Replaces the values of a Secret's annotations (all but the name-only ones) with `with(value)`;
