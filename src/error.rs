@@ -48,8 +48,18 @@ impl Error {
     }
 }
 
+/// Every error is shown through the secret detectors: messages of parsers, subprocesses and
+/// servers can quote input (a Secret value, a URL with a password).
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut raw = String::new();
+        self.write_raw(&mut raw)?;
+        f.write_str(&crate::normalize::secrets::redact_text(&raw))
+    }
+}
+
+impl Error {
+    fn write_raw(&self, f: &mut impl fmt::Write) -> fmt::Result {
         match self {
             Error::Usage(m) => write!(f, "{m}"),
             Error::Input {
@@ -72,7 +82,7 @@ impl fmt::Display for Error {
                     if i > 0 {
                         writeln!(f)?;
                     }
-                    write!(f, "{e}")?;
+                    e.write_raw(f)?;
                 }
                 Ok(())
             }

@@ -90,7 +90,13 @@ fn collects_from_real_discovery_and_never_leaks_the_canary() {
             "Secret db"
         ]
     );
-    assert_eq!(snap["coverage"], json!({"complete": true, "gaps": []}));
+    // Complete, and every redaction explained: the Secret's two values, the env value under
+    // DB_PASSWORD, the `db.password=` line of the ConfigMap.
+    assert_eq!(
+        snap["coverage"],
+        json!({"complete": true, "gaps": [],
+               "redactions": {"assignment": 1, "key-name": 1, "secret-data": 2}})
+    );
     assert_eq!(snap["ignored"], json!({"owned by a controller": 1}));
     assert_eq!(snap["facts"]["serverVersion"]["gitVersion"], "v1.33.1");
     assert_eq!(snap["facts"]["nodes"][0]["instanceType"], "m6i.large");

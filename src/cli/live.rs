@@ -83,7 +83,8 @@ impl LiveArgs {
     }
 }
 
-/// Starts logging to stderr for `-v` (once per process).
+/// Starts logging to stderr for `-v` (once per process); every line goes through the secret
+/// detectors.
 pub fn init_logging(verbose: u8) {
     let filter = match verbose {
         0 => return,
@@ -92,7 +93,7 @@ pub fn init_logging(verbose: u8) {
     };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_writer(std::io::stderr)
+        .with_writer(crate::normalize::secrets::text::RedactingStderr)
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();

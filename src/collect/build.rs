@@ -138,9 +138,9 @@ fn flatten_into(
     }
 }
 
-/// What one document turned out to be.
+/// What one document turned out to be (an object with its controller flag and redactions).
 enum Loaded {
-    Object(Object, bool),
+    Object(Object, bool, crate::normalize::secrets::Tally),
     Version(ServerVersion),
     Node(NodeFact),
     Skip,
@@ -156,8 +156,8 @@ pub(crate) fn build(raw: RawSide, scopes: &ScopeTable, opts: &LoadOptions) -> Re
         .into_par_iter()
         .map(|(origin, index, doc)| {
             let mut l = classify(origin, index, doc, scopes, opts, &assumed)?;
-            if let Loaded::Object(obj, _) = &mut l {
-                normalize::normalize(obj, &opts.fingerprinter);
+            if let Loaded::Object(obj, _, tally) = &mut l {
+                *tally = normalize::normalize(obj, &opts.fingerprinter);
             }
             Ok(l)
         })
@@ -166,15 +166,19 @@ pub(crate) fn build(raw: RawSide, scopes: &ScopeTable, opts: &LoadOptions) -> Re
     let mut facts = ClusterFacts::default();
     let mut objects = Vec::new();
     let mut ignored: BTreeMap<String, usize> = BTreeMap::new();
+    let mut redactions = crate::normalize::secrets::Tally::default();
     for l in loaded {
         match l {
-            Loaded::Object(obj, owned) => {
+            Loaded::Object(obj, owned, tally) => {
                 let k = &obj.key;
                 match normalize::managed::ignore_reason(
                     &k.group, &k.kind, &k.name, &obj.body, owned,
                 ) {
                     Some(why) => *ignored.entry(why.to_string()).or_default() += 1,
-                    None => objects.push(obj),
+                    None => {
+                        redactions.merge(&tally);
+                        objects.push(obj);
+                    }
                 }
             }
             Loaded::Version(v) => {
@@ -208,6 +212,7 @@ pub(crate) fn build(raw: RawSide, scopes: &ScopeTable, opts: &LoadOptions) -> Re
             complete: true,
             gaps: Vec::new(),
             assumptions,
+            redactions: redactions.to_map(),
         },
         ignored,
         objects,
@@ -323,6 +328,7 @@ fn classify(
             origin,
         },
         owned,
+        Default::default(),
     ))
 }
 

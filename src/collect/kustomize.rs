@@ -1,12 +1,13 @@
 //! `kustomize:DIR` sides: the overlay rendered by `kubectl kustomize DIR`, read as one YAML stream.
 //!
 //! The kubectl binary is `kubectl` on `PATH`, or the one `CHECKRIDE_KUBECTL` names. Errors name the
-//! overlay; kustomize's own message is kept (without klog's prefix) and scrubbed of secrets.
+//! overlay; kustomize's own message is kept (without klog's prefix) and goes through the same
+//! secret detectors as every value (it can quote a Secret: `literals`, a dumped object).
 
 use super::files::InputFile;
 use super::parse::Format;
 use crate::error::Error;
-use crate::normalize::secrets::scrub;
+use crate::normalize::secrets::redact_text;
 use std::path::Path;
 use std::process::Command;
 
@@ -84,7 +85,7 @@ fn kustomize_reason(stderr: &str) -> String {
     } else {
         lines.join("; ")
     };
-    let scrubbed = scrub(&joined).into_owned();
+    let scrubbed = redact_text(&joined).into_owned();
     if scrubbed.chars().count() <= MAX {
         return scrubbed;
     }

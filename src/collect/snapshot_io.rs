@@ -7,7 +7,7 @@ use crate::model::{
     API_VERSION, ApiResource, ClusterFacts, Coverage, Object, ObjectKey, Origin, Side,
     split_api_version,
 };
-use crate::normalize::secrets::drop_fingerprints;
+use crate::normalize::secrets::{self, Fingerprinter, Tally, drop_fingerprints};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -35,8 +35,47 @@ struct SnapshotIn {
     objects: Vec<RawDoc>,
 }
 
-/// Loads a snapshot file's text into a side. Objects are already normalized.
+/// Loads a snapshot file's text into a side. Objects are already normalized, but a snapshot is
+/// input like any other (hand-made, old, edited): every object and every free-text field is
+/// checked for secrets again, and what is found is redacted and counted.
 pub(crate) fn read(file: &str, text: &str) -> Result<Side, Error> {
+    let mut side = read_unchecked(file, text)?;
+    recheck(&mut side, &Fingerprinter::from_env());
+    Ok(side)
+}
+
+/// The redaction pass of loading, run again on a snapshot's objects and header.
+fn recheck(side: &mut Side, fp: &Fingerprinter) {
+    let mut tally = Tally::default();
+    for o in &mut side.objects {
+        tally.merge(&secrets::protect_again(
+            fp,
+            &o.key.group,
+            &o.key.kind,
+            &mut o.body,
+        ));
+    }
+    for (k, n) in tally.to_map() {
+        *side.coverage.redactions.entry(k).or_default() += n;
+    }
+    let clean = |s: &mut String| {
+        if let std::borrow::Cow::Owned(r) = secrets::redact_text(s) {
+            *s = r;
+        }
+    };
+    clean(&mut side.source);
+    side.coverage.assumptions.iter_mut().for_each(clean);
+    side.coverage
+        .gaps
+        .iter_mut()
+        .for_each(|g| clean(&mut g.reason));
+    for (mut why, n) in std::mem::take(&mut side.ignored) {
+        clean(&mut why);
+        *side.ignored.entry(why).or_default() += n;
+    }
+}
+
+fn read_unchecked(file: &str, text: &str) -> Result<Side, Error> {
     let snap: SnapshotIn = serde_json::from_str(text).map_err(|e| {
         Error::input(
             file,

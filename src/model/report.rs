@@ -177,6 +177,9 @@ pub struct ReportCoverage {
     /// Secret values that could not be compared (fingerprinted under different or no keys).
     #[serde(default)]
     pub secret_values_not_compared: usize,
+    /// Values redacted on both sides, per detector: every `‹redacted›` shown is counted here.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub redactions: std::collections::BTreeMap<String, u64>,
 }
 
 /// A gap and the side it belongs to.
@@ -207,11 +210,16 @@ impl ReportCoverage {
             .collect();
         assumptions.sort();
         assumptions.dedup();
+        let mut redactions = staging.redactions.clone();
+        for (k, n) in &prod.redactions {
+            *redactions.entry(k.clone()).or_default() += n;
+        }
         ReportCoverage {
             complete: staging.complete && prod.complete,
             gaps,
             assumptions,
             secret_values_not_compared: not_compared,
+            redactions,
         }
     }
 }

@@ -133,6 +133,9 @@ pub struct Coverage {
     /// What was assumed where the input did not say (e.g. scope of a custom kind without CRD).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assumptions: Vec<String>,
+    /// Values redacted while loading, per detector (docs/secrets.md lists the detectors).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub redactions: BTreeMap<String, u64>,
 }
 
 /// A side: the normalized objects and facts of one environment.

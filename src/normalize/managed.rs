@@ -42,6 +42,9 @@ pub fn ignore_reason(
     if kind == "ConfigMap" && group.is_empty() && name == "kube-root-ca.crt" {
         return Some("kube-root-ca.crt ConfigMap");
     }
+    if kind == "ConfigMap" && group.is_empty() && is_helm_release_configmap(name, body) {
+        return Some("Helm release ConfigMap");
+    }
     if kind == "ServiceAccount" && group.is_empty() && name == "default" {
         return Some("default ServiceAccount");
     }
@@ -54,4 +57,18 @@ pub fn ignore_reason(
         return Some("owned by a controller");
     }
     None
+}
+
+/// A release record of Helm's ConfigMap storage driver (`HELM_DRIVER=configmap`): named
+/// `sh.helm.release.v1.<release>.v<n>`, labelled `owner: helm`, its `release` value the whole
+/// release (rendered Secrets included) gzipped and base64-encoded. Ignored like the Secret
+/// driver's records: it is Helm's bookkeeping, and it holds secret values.
+fn is_helm_release_configmap(name: &str, body: &Map<String, Value>) -> bool {
+    let owner = body
+        .get("metadata")
+        .and_then(|m| m.get("labels"))
+        .and_then(|l| l.get("owner"))
+        .and_then(Value::as_str);
+    let has_release = body.get("data").and_then(|d| d.get("release")).is_some();
+    name.starts_with("sh.helm.release.v1.") && (owner == Some("helm") || has_release)
 }

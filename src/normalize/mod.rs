@@ -30,20 +30,18 @@ pub fn alias_group<'a>(group: &'a str, kind: &str) -> &'a str {
         .map_or(group, |(_, _, to)| to)
 }
 
-/// Runs every pass on one object.
-pub fn normalize(obj: &mut Object, fp: &Fingerprinter) {
+/// Runs every pass on one object; returns the redactions made (per detector).
+pub fn normalize(obj: &mut Object, fp: &Fingerprinter) -> secrets::Tally {
     let kind = obj.key.kind.clone();
     server_fields::strip(&kind, &mut obj.body);
     defaults::apply_all(&obj.key, &mut obj.body);
     quantity::canonicalize_tree(&mut obj.body);
-    if obj.key.group.is_empty() && kind == "Secret" {
-        secrets::fingerprint_secret(fp, &mut obj.body);
-    }
     if obj.key.group.is_empty() && kind == "ConfigMap" {
         fingerprint_binary_data(fp, &mut obj.body);
     }
-    secrets::redact_tree(fp, &mut obj.body);
+    let tally = secrets::protect(fp, &obj.key.group, &kind, &mut obj.body);
     prune_empty(&mut obj.body);
+    tally
 }
 
 /// `binaryData` is opaque: compare it by fingerprint only.

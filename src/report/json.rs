@@ -91,6 +91,9 @@ struct CoverageView<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     assumptions: &'a [String],
     secret_values_not_compared: usize,
+    /// Values redacted on both sides, per detector (docs/secrets.md).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    redactions: &'a std::collections::BTreeMap<String, u64>,
 }
 
 /// A gap and the side it belongs to.
@@ -121,6 +124,7 @@ impl<'a> From<&'a ReportCoverage> for CoverageView<'a> {
                 .collect(),
             assumptions: &c.assumptions,
             secret_values_not_compared: c.secret_values_not_compared,
+            redactions: &c.redactions,
         }
     }
 }

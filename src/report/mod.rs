@@ -80,6 +80,19 @@ pub fn coverage_lines(r: &Report) -> Vec<String> {
             r.coverage.secret_values_not_compared
         ));
     }
+    if !r.coverage.redactions.is_empty() {
+        let total: u64 = r.coverage.redactions.values().sum();
+        let per: Vec<String> = r
+            .coverage
+            .redactions
+            .iter()
+            .map(|(d, n)| format!("{d} × {n}"))
+            .collect();
+        out.push(format!(
+            "redacted: {total} value(s) shown as ‹redacted› ({}; see docs/secrets.md)",
+            per.join(", ")
+        ));
+    }
     for w in &r.waivers.expired {
         out.push(format!(
             "expired waiver ({}, {}, expired {}): {} — no longer applied",

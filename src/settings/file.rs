@@ -20,6 +20,7 @@ use super::Job;
 use crate::collect::SecretsMode;
 use crate::error::Error;
 use crate::model::{API_VERSION, FailOn};
+use crate::normalize::secrets::SecretsConfig;
 use crate::rules::load::{Problems, Shape, parse_checked};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -73,6 +74,7 @@ const SHAPE: Shape = Shape::Map(&[
     ("rules", Shape::Any),
     ("waivers", Shape::Any),
     ("preview", Shape::Any),
+    ("secrets", Shape::Any),
 ]);
 
 type Text = Spanned<String>;
@@ -98,6 +100,8 @@ struct Raw {
     rules: Option<Vec<String>>,
     waivers: Option<String>,
     preview: Option<bool>,
+    /// Redaction tuning (docs/secrets.md), not to be confused with `live.secrets` (the mode).
+    secrets: Option<SecretsConfig>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -158,7 +162,7 @@ pub struct CommandSection {
 }
 
 /// A validated config file; paths already relative to the working directory.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigFile {
     /// `input.staging`: a side as on the command line.
     pub staging: Option<String>,
@@ -196,6 +200,8 @@ pub struct ConfigFile {
     pub allow_partial: Option<bool>,
     /// `compare:`, `comment:`, `report:`, `preflight:`.
     pub commands: Vec<(Job, CommandSection)>,
+    /// `secrets:` (top level): the redaction allow-list, extra key names and patterns.
+    pub redaction: Option<SecretsConfig>,
 }
 
 impl ConfigFile {
@@ -204,7 +210,14 @@ impl ConfigFile {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::file(&file, format!("cannot read config: {e}")))?;
-        Self::parse(&file, &text, path.parent().unwrap_or(Path::new("")))
+        let cfg = Self::parse(&file, &text, path.parent().unwrap_or(Path::new("")))?;
+        if let Some(r) = &cfg.redaction {
+            // Installed for the whole run, before any side is read.
+            crate::normalize::secrets::policy::install(r).map_err(|errors| {
+                Error::Many(errors.into_iter().map(|e| Error::file(&file, e)).collect())
+            })?;
+        }
+        Ok(cfg)
     }
 
     /// Validates the text of a config file whose relative paths start at `base`.
@@ -369,6 +382,7 @@ fn validate(raw: Raw, base: &Path, p: &mut Problems) -> ConfigFile {
         secrets,
         allow_partial: raw.live.allow_partial,
         commands,
+        redaction: raw.secrets,
     }
 }
 

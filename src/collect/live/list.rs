@@ -11,7 +11,9 @@ use crate::collect::checked::{self, Ctx};
 use crate::collect::limits::{Limit, Limits};
 use crate::collect::raw::RawDoc;
 use crate::model::ApiResource;
-use crate::normalize::secrets::{Fingerprinter, SHOWN, fingerprint_secret};
+use crate::normalize::secrets::{
+    Fingerprinter, SHOWN, fingerprint_secret, mask_secret_annotations,
+};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -315,7 +317,8 @@ fn is_secret(r: &ApiResource) -> bool {
 }
 
 /// Secret values leave memory as soon as their page is parsed: fingerprinted, or replaced by
-/// the bare redaction mark (`--secrets keys`). Annotations that copy values go too.
+/// the bare redaction mark (`--secrets keys`). Annotations that copy values go; every other
+/// annotation but the name-only ones is masked the same way (a note, `kapp.k14s.io/original`).
 fn protect_secret(doc: &mut RawDoc, mode: SecretsMode, fp: &Fingerprinter) {
     if let Some(meta) = doc.metadata.as_mut()
         && let Some(a) = meta.annotations.as_mut()
@@ -323,9 +326,15 @@ fn protect_secret(doc: &mut RawDoc, mode: SecretsMode, fp: &Fingerprinter) {
         for k in VALUE_CARRYING_ANNOTATIONS {
             a.remove(*k);
         }
+        mask_secret_annotations(a.iter_mut(), |b| match mode {
+            SecretsMode::Fingerprint => fp.token(b),
+            SecretsMode::Keys | SecretsMode::Skip => SHOWN.to_string(),
+        });
     }
     match mode {
-        SecretsMode::Fingerprint => fingerprint_secret(fp, &mut doc.rest),
+        SecretsMode::Fingerprint => {
+            fingerprint_secret(fp, &mut doc.rest);
+        }
         SecretsMode::Keys | SecretsMode::Skip => {
             for field in ["data", "stringData"] {
                 if let Some(Value::Object(m)) = doc.rest.get_mut(field) {
@@ -345,7 +354,10 @@ mod tests {
     fn secret_doc() -> RawDoc {
         serde_json::from_str(
             r#"{"metadata":{"name":"db","namespace":"shop","annotations":{
-                "kubectl.kubernetes.io/last-applied-configuration":"{\"data\":{\"p\":\"Q0FOQVJZ\"}}"}},
+                "kubectl.kubernetes.io/last-applied-configuration":"{\"data\":{\"p\":\"Q0FOQVJZ\"}}",
+                "kapp.k14s.io/original":"{\"stringData\":{\"p\":\"CANARY-kapp\"}}",
+                "note":"the old one was CANARY-note",
+                "cert-manager.io/issuer-name":"letsencrypt"}},
                 "type":"Opaque","data":{"password":"Q0FOQVJZLWxpdmU="}}"#,
         )
         .unwrap()
@@ -364,7 +376,8 @@ mod tests {
     }
 
     /// Values become fingerprints (or the bare mark) at once; the applied-configuration copy
-    /// goes; items get their type from the resource.
+    /// goes, every other annotation but the name-only ones is masked too (`--secrets keys`
+    /// included); items get their type from the resource.
     #[test]
     fn secrets_are_protected_at_parse_time() {
         let fp = Fingerprinter::from_secret("k");
@@ -377,6 +390,8 @@ mod tests {
             assert!(!text.contains("CANARY"), "{text}");
             assert_eq!(d.kind.as_deref(), Some("Secret"));
             assert_eq!(d.api_version.as_deref(), Some("v1"));
+            let notes = d.metadata.as_ref().unwrap().annotations.as_ref().unwrap();
+            assert_eq!(notes["cert-manager.io/issuer-name"], "letsencrypt");
             let v = d.rest["data"]["password"].as_str().unwrap().to_string();
             match mode {
                 SecretsMode::Keys => assert_eq!(v, SHOWN),
