@@ -6,6 +6,8 @@ pub mod cli;
 pub mod collect;
 pub mod diff;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod jobs;
 pub mod model;
 pub mod normalize;

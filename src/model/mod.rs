@@ -4,6 +4,7 @@ pub mod drift;
 pub mod facts;
 pub mod key;
 pub mod report;
+pub mod selector;
 pub mod snapshot;
 
 pub use facts::{ClusterFacts, NodeFact, ServerVersion};

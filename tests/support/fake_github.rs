@@ -43,6 +43,8 @@ struct FakeState {
     comments: Vec<(u64, String)>,
     requests: Vec<Recorded>,
     script: VecDeque<Scripted>,
+    /// Every page links back to page 1 as its `next` (a broken or hostile server).
+    loop_links: bool,
 }
 
 /// A running fake.
@@ -104,6 +106,11 @@ impl FakeGitHub {
             headers: headers.iter().map(|(k, v)| (*k, v.to_string())).collect(),
             message: message.into(),
         });
+    }
+
+    /// Makes every page's `next` link point at page 1 again.
+    pub fn loop_links(&self) {
+        self.state.lock().unwrap().loop_links = true;
     }
 
     /// Every comment now on the pull request, in order.
@@ -191,7 +198,10 @@ async fn list(
         .map(|(id, b)| comment_json(&base, &s, *id, b))
         .collect();
     let mut h = HeaderMap::new();
-    if page * size < s.comments.len() {
+    if s.loop_links {
+        let next = format!("<{base}{}?per_page=100&page=1>; rel=\"next\"", uri.path());
+        h.insert("link", HeaderValue::from_str(&next).unwrap());
+    } else if page * size < s.comments.len() {
         let next = format!(
             "<{base}{}?per_page=100&page={}>; rel=\"next\"",
             uri.path(),

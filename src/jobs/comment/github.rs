@@ -44,6 +44,8 @@ pub(crate) struct GitHub {
 impl GitHub {
     /// A client for `api_url` (e.g. `https://api.github.com`, `https://ghe.example.com/api/v3`).
     pub fn new(api_url: &str, token: Token) -> Result<GitHub, Error> {
+        let (api_url, _) = super::strip_credentials(api_url);
+        let api_url = api_url.as_str();
         let api: Uri = api_url
             .trim_end_matches('/')
             .parse()
@@ -53,7 +55,8 @@ impl GitHub {
             })
             .ok_or_else(|| {
                 Error::Usage(format!(
-                    "--api-url `{api_url}` is not an http(s) URL such as https://api.github.com"
+                    "--api-url `{}` is not an http(s) URL such as https://api.github.com",
+                    super::clean(api_url)
                 ))
             })?;
         let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -144,7 +147,7 @@ impl GitHub {
                 attempt += 1;
                 continue;
             }
-            return Err(status_error(&reply, what));
+            return Err(status_error(&reply, what, &self.token));
         }
     }
 
@@ -223,10 +226,11 @@ fn header<'a>(r: &'a Reply, name: &str) -> Option<&'a str> {
     r.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// GitHub's `message` field, cut short.
-fn message(r: &Reply) -> String {
+/// GitHub's `message` field as it may be shown: the token (and anything token-shaped or a
+/// URL's credentials) masked first, then cut short, so a cut can never leave part of a token.
+fn message(r: &Reply, token: &Token) -> String {
     let m = r.json.get("message").and_then(Value::as_str).unwrap_or("");
-    m.chars().take(300).collect()
+    token.scrub(m).chars().take(300).collect()
 }
 
 /// How long to wait when this reply is a rate limit (primary or secondary), else `None`.
@@ -247,14 +251,15 @@ pub(crate) fn rate_limit_wait(r: &Reply) -> Option<Duration> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         return Some(Duration::from_secs((reset - now).max(0) as u64 + 1));
     }
-    if code == 429 || message(r).to_ascii_lowercase().contains("rate limit") {
+    let said = r.json.get("message").and_then(Value::as_str).unwrap_or("");
+    if code == 429 || said.to_ascii_lowercase().contains("rate limit") {
         return Some(Duration::from_secs(60));
     }
     None
 }
 
-fn status_error(r: &Reply, what: &str) -> Error {
-    let gh = message(r);
+fn status_error(r: &Reply, what: &str, token: &Token) -> Error {
+    let gh = message(r, token);
     let said = if gh.is_empty() {
         String::new()
     } else {
