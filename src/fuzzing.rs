@@ -67,9 +67,15 @@ pub fn snapshot(data: &[u8]) {
 /// A rule file: parsed, validated, its CEL and templates compiled, as `--rules DIR` does.
 pub fn rule(data: &[u8]) {
     let Some(text) = text(data) else { return };
+    // Named after its own `id:` so validation goes past the file-name check.
+    let stem = text
+        .lines()
+        .find_map(|l| l.strip_prefix("id:"))
+        .map(|id| id.trim().to_string())
+        .unwrap_or_else(|| "fuzz-rule".into());
     let source = crate::rules::load::RuleSource {
-        file: "rules/fuzz/fuzz-rule.yaml".into(),
-        stem: "fuzz-rule".into(),
+        file: format!("rules/fuzz/{stem}.yaml"),
+        stem,
         folder: "fuzz".into(),
         text: text.to_string(),
         builtin: false,

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod model;
 pub mod normalize;
 pub mod report;
+pub(crate) mod retry;
 pub mod rules;
 pub mod serve;
 mod stage;

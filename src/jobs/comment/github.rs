@@ -1,10 +1,12 @@
 //! A small GitHub REST client: list, create and update issue comments. hyper (the HTTP stack kube
 //! already uses) with rustls and the system's root certificates; plain HTTP only for local test
-//! servers. Rate limits are retried a bounded number of times; 401/403/404 become clear errors.
+//! servers. Rate limits are retried a bounded number of times (through [`crate::retry`]);
+//! 401/403/404 become clear errors.
 //! The token is sent only to the API origin and never appears in an error or a log line.
 
 use super::Token;
 use crate::error::Error;
+use crate::retry::{self, Decision, LongWait, Policy, Stop};
 use bytes::Bytes;
 use http::{HeaderMap, Method, Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
@@ -24,6 +26,12 @@ pub const MAX_WAIT: Duration = Duration::from_secs(90);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 type Https = hyper_rustls::HttpsConnector<HttpConnector>;
+
+/// Why one try failed: an error answer, or no answer at all.
+enum Failed {
+    Reply(Reply),
+    Hard(Error),
+}
 
 /// A response: status, headers, parsed JSON body (null when empty or not JSON).
 pub(crate) struct Reply {
@@ -119,35 +127,46 @@ impl GitHub {
                 self.api
             )));
         }
-        let mut attempt = 1;
-        loop {
-            let reply = self.once(method.clone(), url, body, what).await?;
-            if reply.status.as_u16() < 400 {
-                return Ok(reply);
+        let policy = Policy {
+            max_attempts: MAX_ATTEMPTS,
+            // GitHub always names its wait (Retry-After, a reset time or the documented minute).
+            backoff_base: Duration::from_secs(1),
+            backoff_cap: Duration::from_secs(60),
+            max_wait: self.max_wait,
+            long_wait: LongWait::GiveUp,
+        };
+        let attempt = |_| async {
+            match self.once(method.clone(), url, body, what).await {
+                Ok(reply) if reply.status.as_u16() < 400 => Ok(reply),
+                Ok(reply) => Err(Failed::Reply(reply)),
+                Err(e) => Err(Failed::Hard(e)),
             }
-            if let Some(wait) = rate_limit_wait(&reply) {
-                if attempt >= MAX_ATTEMPTS {
-                    return Err(Error::Other(format!(
-                        "GitHub: still rate limited after {MAX_ATTEMPTS} attempts while trying to {what}; try again later"
-                    )));
-                }
-                if wait > self.max_wait {
-                    return Err(Error::Other(format!(
-                        "GitHub: rate limited while trying to {what}; the limit lifts in {} s, longer than checkride waits ({} s); try again later",
-                        wait.as_secs(),
-                        self.max_wait.as_secs()
-                    )));
-                }
-                eprintln!(
-                    "checkride: GitHub rate limit while trying to {what}; retrying in {} s (attempt {}/{MAX_ATTEMPTS})",
-                    wait.as_secs(),
-                    attempt + 1
-                );
-                tokio::time::sleep(wait).await;
-                attempt += 1;
-                continue;
+        };
+        let classify = |f: &Failed| match f {
+            Failed::Reply(r) => {
+                rate_limit_wait(r).map_or(Decision::Stop, |w| Decision::Retry(Some(w)))
             }
-            return Err(status_error(&reply, what, &self.token));
+            Failed::Hard(_) => Decision::Stop,
+        };
+        let on_wait = |_: &Failed, w: retry::Wait| {
+            eprintln!(
+                "checkride: GitHub rate limit while trying to {what}; retrying in {} s (attempt {}/{MAX_ATTEMPTS})",
+                w.delay.as_secs(),
+                w.next_attempt
+            );
+        };
+        match policy.run(attempt, classify, on_wait).await {
+            Ok(reply) => Ok(reply),
+            Err(Stop::Final(Failed::Hard(e))) => Err(e),
+            Err(Stop::Final(Failed::Reply(r))) => Err(status_error(&r, what, &self.token)),
+            Err(Stop::Exhausted(_)) => Err(Error::Other(format!(
+                "GitHub: still rate limited after {MAX_ATTEMPTS} attempts while trying to {what}; try again later"
+            ))),
+            Err(Stop::WaitTooLong(_, wait)) => Err(Error::Other(format!(
+                "GitHub: rate limited while trying to {what}; the limit lifts in {} s, longer than checkride waits ({} s); try again later",
+                wait.as_secs(),
+                self.max_wait.as_secs()
+            ))),
         }
     }
 
@@ -241,8 +260,8 @@ pub(crate) fn rate_limit_wait(r: &Reply) -> Option<Duration> {
     if code != 403 && code != 429 {
         return None;
     }
-    if let Some(secs) = header(r, "retry-after").and_then(|v| v.trim().parse::<u64>().ok()) {
-        return Some(Duration::from_secs(secs));
+    if let Some(wait) = retry::retry_after(&r.headers) {
+        return Some(wait);
     }
     if header(r, "x-ratelimit-remaining").map(str::trim) == Some("0") {
         let reset = header(r, "x-ratelimit-reset")
