@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 /// its end, since that could duplicate its comment.
 pub const MAX_PAGES: usize = 1000;
 
-/// A GitHub token. Never printed: `Debug` and `Display` show `***`.
+/// A GitHub token. Never printed: it has no `Display`, and `Debug` shows `***`.
 #[derive(Clone)]
 pub struct Token(String);
 
