@@ -6,37 +6,13 @@
 #[path = "support/fake_github.rs"]
 mod fake_github;
 
-use assert_cmd::Command;
-use fake_github::FakeGitHub;
+use fake_github::{FakeGitHub, Run, run_comment};
 
 const TOKEN: &str = "ghp_TOKENCANARY0123456789abcdefABCDEF";
 const URL_SECRET: &str = "pa55-in-the-url";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run(api_url: &str, extra: &[&str]) -> Run {
-    let out = Command::cargo_bin("checkride")
-        .unwrap()
-        .args([
-            "comment",
-            "fixtures/scenarios/probes/staging",
-            "fixtures/scenarios/probes/prod",
-        ])
-        .args(["--repo", "acme/shop", "--pr", "7", "--api-url", api_url])
-        .args(extra)
-        .env("GITHUB_TOKEN", TOKEN)
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .unwrap();
-    let r = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+    let r = run_comment("acme/shop", api_url, TOKEN, extra);
     let all = format!("{}\n{}", r.stdout, r.stderr);
     // No piece of the token of 8 characters or more, anywhere.
     for i in 0..=TOKEN.len() - 8 {
@@ -50,7 +26,6 @@ fn run(api_url: &str, extra: &[&str]) -> Run {
         !all.contains(URL_SECRET),
         "the URL's password leaked:\n{all}"
     );
-    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
     r
 }
 
@@ -134,6 +109,22 @@ fn token_is_masked_before_the_message_is_cut() {
     assert_eq!(r.code, 2);
     assert!(!r.stderr.contains("ghs_0123456789abcdef"), "{}", r.stderr);
     assert!(r.stderr.contains("Validation failed: ***"), "{}", r.stderr);
+}
+
+/// An answer over the reply limit (64 MiB) is an error naming the limit (exit 2), read no
+/// further than the limit, and nothing is posted.
+#[test]
+fn oversized_answers_are_refused() {
+    let fake = FakeGitHub::start("acme", "shop", 7, 100);
+    fake.script(
+        200,
+        &[],
+        &"x".repeat(checkride::jobs::comment::github::MAX_REPLY_BYTES),
+    );
+    let r = run(&fake.url, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("over 64 MiB"), "{}", r.stderr);
+    assert_eq!(bot_comments(&fake), 0);
 }
 
 /// Credentials in `--api-url` (`http://user:pass@host`) are never printed: not in the dry

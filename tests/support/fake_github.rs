@@ -276,3 +276,38 @@ async fn fallback(
     )
         .into_response()
 }
+
+/// What one `checkride comment` run printed.
+pub struct Run {
+    /// Exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+/// Runs `checkride comment` on the probes scenario against `api_url` for `repo` PR 7, with
+/// `token` in `GITHUB_TOKEN` and no job summary; a panic is a test failure.
+pub fn run_comment(repo: &str, api_url: &str, token: &str, extra: &[&str]) -> Run {
+    let out = assert_cmd::Command::cargo_bin("checkride")
+        .unwrap()
+        .args([
+            "comment",
+            "fixtures/scenarios/probes/staging",
+            "fixtures/scenarios/probes/prod",
+        ])
+        .args(["--repo", repo, "--pr", "7", "--api-url", api_url])
+        .args(extra)
+        .env("GITHUB_TOKEN", token)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap();
+    let r = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    r
+}

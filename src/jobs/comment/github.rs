@@ -24,6 +24,9 @@ pub const MAX_ATTEMPTS: u32 = 4;
 pub const MAX_WAIT: Duration = Duration::from_secs(90);
 /// Per-request timeout.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest answer read: 64 MiB. A page of 100 comments of 65,536 characters each, escaped as
+/// JSON (up to 6 bytes a character), is under 40 MiB; a longer answer is an error, not memory.
+pub const MAX_REPLY_BYTES: usize = 64 * 1024 * 1024;
 
 type Https = hyper_rustls::HttpsConnector<HttpConnector>;
 
@@ -214,13 +217,21 @@ impl GitHub {
         };
         let status = resp.status();
         let headers = resp.headers().clone();
-        let collected = tokio::time::timeout(REQUEST_TIMEOUT, resp.into_body().collect())
+        let body = http_body_util::Limited::new(resp.into_body(), MAX_REPLY_BYTES);
+        let collected = tokio::time::timeout(REQUEST_TIMEOUT, body.collect())
             .await
             .map_err(|_| Error::Other(format!("GitHub: answer cut off while trying to {what}")))?
             .map_err(|e| {
-                Error::Other(format!(
-                    "GitHub: answer cut off while trying to {what}: {e}"
-                ))
+                if e.is::<http_body_util::LengthLimitError>() {
+                    Error::Other(format!(
+                        "GitHub: the answer while trying to {what} is over {} MiB, more than any real one; not read",
+                        MAX_REPLY_BYTES >> 20
+                    ))
+                } else {
+                    Error::Other(format!(
+                        "GitHub: answer cut off while trying to {what}: {e}"
+                    ))
+                }
             })?;
         let json = serde_json::from_slice(&collected.to_bytes()).unwrap_or(Value::Null);
         Ok(Reply {
