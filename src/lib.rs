@@ -9,11 +9,14 @@ pub mod clock;
 pub mod collect;
 pub mod diff;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod jobs;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;
 pub mod report;
+pub(crate) mod retry;
 pub mod rules;
 pub mod serve;
 pub mod settings;

@@ -28,6 +28,13 @@ pub struct ServeArgs {
     /// Answer only the classic per-group discovery documents.
     #[arg(long)]
     pub no_aggregated_discovery: bool,
+    /// Close a connection whose request head has not arrived within this time (also closes
+    /// idle keep-alive connections).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
+    pub header_timeout: Duration,
+    /// Serve at most this many connections at once; more are answered 503 and closed.
+    #[arg(long, value_name = "N", default_value_t = serve::MAX_CONNECTIONS, value_parser = clap::value_parser!(usize))]
+    pub max_connections: usize,
     /// Fault injection: latency added to every request (e.g. 20ms).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "Fault injection")]
     pub latency: Option<Duration>,
@@ -111,6 +118,10 @@ impl ServeArgs {
             server_version: self.server_version.clone(),
             with_fingerprints: self.with_fingerprints,
             no_aggregated_discovery: self.no_aggregated_discovery,
+            limits: serve::ConnLimits {
+                header_timeout: self.header_timeout,
+                max_connections: self.max_connections.max(1),
+            },
             faults: Faults {
                 latency: self.latency.unwrap_or_default(),
                 forbid: self.forbid.clone(),
@@ -129,6 +140,11 @@ impl ServeArgs {
 /// Serves until Ctrl-C (or SIGTERM).
 pub(crate) fn run(args: &ServeArgs) -> crate::Result<i32> {
     init_logging(args.verbose);
+    if args.header_timeout.is_zero() {
+        return Err(Error::Usage(
+            "--header-timeout must be longer than 0".into(),
+        ));
+    }
     let spec = SideSpec::parse(&args.snapshot)?;
     if matches!(spec, SideSpec::Context(_)) {
         return Err(Error::Usage(

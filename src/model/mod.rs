@@ -6,6 +6,7 @@ pub mod key;
 pub mod path;
 pub mod policy;
 pub mod report;
+pub mod selector;
 pub mod snapshot;
 
 pub use facts::{ClusterFacts, NodeFact, ServerVersion};

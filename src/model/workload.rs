@@ -228,20 +228,8 @@ pub fn is_autoscaler(key: &ObjectKey) -> bool {
     )
 }
 
-/// Does a `matchLabels`-style selector (plain map, or `{matchLabels: …}`) select these labels?
+/// Does a selector object (`{matchLabels, matchExpressions}`, or a Service's plain map)
+/// select these labels? Matched by kube-core (see [`super::selector`]).
 pub fn selector_matches(selector: &Value, labels: &Map<String, Value>) -> bool {
-    let match_labels = selector
-        .get("matchLabels")
-        .and_then(Value::as_object)
-        .or_else(|| {
-            if selector.get("matchExpressions").is_some() {
-                None
-            } else {
-                selector.as_object()
-            }
-        });
-    let Some(ml) = match_labels else {
-        return false;
-    };
-    !ml.is_empty() && ml.iter().all(|(k, v)| labels.get(k) == Some(v))
+    super::selector::value_selects(selector, labels)
 }

@@ -6,6 +6,7 @@
 use super::cel::{map, to_cel};
 use crate::diff::identity::PairIdentity;
 use crate::diff::pair::NameMapping;
+use crate::model::selector::{self, Expression, SelectorExt};
 use crate::model::workload::{self, ConfigRef};
 use crate::model::{Object, ObjectKey, Side};
 use crate::normalize::secrets::scrub_value;
@@ -241,32 +242,28 @@ impl<'a> SideData<'a> {
         let Some(selector) = selector else {
             return Vec::new();
         };
-        // Candidates: workloads carrying the selector's first label; then the whole selector.
-        let labels = selector
-            .get("matchLabels")
-            .and_then(Value::as_object)
-            .or_else(|| {
-                selector
-                    .as_object()
-                    .filter(|m| !m.contains_key("matchExpressions"))
-            });
-        let Some((lk, lv)) = labels
-            .and_then(|m| m.iter().next())
-            .and_then(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-        else {
+        // Candidates: workloads carrying a label the selector requires (its first `k=v`, or
+        // every value of its first `k in (…)`); then kube-core matches the whole selector.
+        let Some(sel) = selector::from_value(selector).filter(|s| !s.selects_all()) else {
+            return Vec::new();
+        };
+        let Some((lk, values)) = sel.clone().into_iter().find_map(|e| match e {
+            Expression::Equal(k, v) => Some((k, vec![v])),
+            Expression::In(k, vs) => Some((k, vs.into_iter().collect())),
+            _ => None,
+        }) else {
             return Vec::new();
         };
         let ns = self.canon_key(&o.key, from_staging).namespace;
-        let mut out: Vec<usize> = ix
-            .by_label
-            .get(&(ns, lk, lv))
+        let mut out: Vec<usize> = values
             .into_iter()
+            .filter_map(|lv| ix.by_label.get(&(ns.clone(), lk.clone(), lv)))
             .flatten()
             .copied()
             .filter(|&w| {
                 let wo = &self.side.objects[w];
                 workload::template_labels(&wo.key, &wo.body)
-                    .is_some_and(|labels| workload::selector_matches(selector, labels))
+                    .is_some_and(|labels| sel.matches(&selector::label_map(labels)))
             })
             .collect();
         out.sort_unstable();

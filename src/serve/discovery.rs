@@ -4,6 +4,11 @@
 //! marks an API service that does not answer.
 
 use super::store::{GroupEntry, Served, Store};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kube::core::discovery::v2::{
+    APIGroupDiscovery, APIGroupDiscoveryList, APIResourceDiscovery, APIVersionDiscovery,
+    GroupVersionKind,
+};
 use serde_json::{Value, json};
 
 /// `/api`.
@@ -97,23 +102,42 @@ pub(crate) fn resource_list(store: &Store, group: &str, version: &str) -> Option
     }))
 }
 
-fn aggregated_resource(s: &Served) -> Value {
+fn aggregated_resource(s: &Served) -> APIResourceDiscovery {
     let r = &s.info;
-    let doc = json!({
-        "resource": r.name,
-        "responseKind": {"group": r.group, "version": r.version, "kind": r.kind},
-        "scope": if r.namespaced { "Namespaced" } else { "Cluster" },
-        "singularResource": r.kind.to_ascii_lowercase(),
-        "verbs": r.verbs,
-    });
-    with_names(doc, s)
+    APIResourceDiscovery {
+        resource: Some(r.name.clone()),
+        response_kind: Some(GroupVersionKind {
+            group: Some(r.group.clone()),
+            version: Some(r.version.clone()),
+            kind: Some(r.kind.clone()),
+        }),
+        scope: Some(
+            if r.namespaced {
+                "Namespaced"
+            } else {
+                "Cluster"
+            }
+            .into(),
+        ),
+        singular_resource: Some(r.kind.to_ascii_lowercase()),
+        verbs: r.verbs.clone(),
+        short_names: r.short_names.clone(),
+        categories: s.categories.clone(),
+        subresources: Vec::new(),
+    }
 }
 
-fn aggregated_group(store: &Store, name: &str, versions: &[String], stale: bool) -> Value {
-    let versions: Vec<Value> = versions
+fn aggregated_group(
+    store: &Store,
+    name: &str,
+    versions: &[String],
+    stale: bool,
+) -> APIGroupDiscovery {
+    let versions = versions
         .iter()
-        .map(|v| {
-            let resources: Vec<Value> = if stale {
+        .map(|v| APIVersionDiscovery {
+            version: Some(v.clone()),
+            resources: if stale {
                 Vec::new()
             } else {
                 store
@@ -121,25 +145,28 @@ fn aggregated_group(store: &Store, name: &str, versions: &[String], stale: bool)
                     .into_iter()
                     .map(aggregated_resource)
                     .collect()
-            };
-            json!({
-                "version": v,
-                "resources": resources,
-                "freshness": if stale { "Stale" } else { "Current" },
-            })
+            },
+            freshness: Some(if stale { "Stale" } else { "Current" }.into()),
         })
         .collect();
-    json!({"metadata": {"name": name, "creationTimestamp": null}, "versions": versions})
+    APIGroupDiscovery {
+        metadata: Some(ObjectMeta {
+            name: Some(name.to_string()),
+            ..Default::default()
+        }),
+        versions,
+    }
 }
 
-/// Aggregated `/api` (`core == true`) or `/apis`; groups in `unavailable` are stale.
+/// Aggregated `/api` (`core == true`) or `/apis`; groups in `unavailable` are stale. Built
+/// with kube-core's `discovery::v2` types, which the live collector reads back.
 pub(crate) fn aggregated(
     store: &Store,
     core: bool,
     version: &str,
     unavailable: &[String],
 ) -> Value {
-    let items: Vec<Value> = if core {
+    let items: Vec<APIGroupDiscovery> = if core {
         vec![aggregated_group(store, "", &["v1".to_string()], false)]
     } else {
         store
@@ -148,10 +175,12 @@ pub(crate) fn aggregated(
             .map(|g| aggregated_group(store, &g.name, &g.versions, unavailable.contains(&g.name)))
             .collect()
     };
-    json!({
-        "kind": "APIGroupDiscoveryList",
-        "apiVersion": format!("apidiscovery.k8s.io/{version}"),
-        "metadata": {},
-        "items": items,
-    })
+    let list = APIGroupDiscoveryList {
+        metadata: Some(Default::default()),
+        items,
+    };
+    let mut doc = serde_json::to_value(&list).unwrap_or_else(|_| json!({}));
+    doc["kind"] = json!("APIGroupDiscoveryList");
+    doc["apiVersion"] = json!(format!("apidiscovery.k8s.io/{version}"));
+    doc
 }

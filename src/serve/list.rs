@@ -2,9 +2,10 @@
 //! `labelSelector` and `fieldSelector`, and get by name; as JSON or as a `meta.k8s.io` Table.
 
 use super::negotiate::Form;
-use super::select::{FieldSelector, LabelSelector};
+use super::select::FieldSelector;
 use super::store::{Item, Served};
 use super::{respond, status};
+use crate::model::selector::{self, SelectorExt};
 use axum::response::Response;
 use base64::Engine;
 use http::StatusCode;
@@ -47,8 +48,14 @@ pub(crate) fn list(
     q: &Query,
     form: Form,
 ) -> Response {
-    let labels = match q.get("labelSelector").map(|s| LabelSelector::parse(s)) {
-        Some(Err(e)) => return status(StatusCode::BAD_REQUEST, "BadRequest", e),
+    let labels = match q.get("labelSelector").map(|s| selector::parse(s)) {
+        Some(Err(e)) => {
+            return status(
+                StatusCode::BAD_REQUEST,
+                "BadRequest",
+                format!("unable to parse requirement: {e}"),
+            );
+        }
         Some(Ok(s)) => Some(s),
         None => None,
     };
@@ -86,7 +93,7 @@ pub(crate) fn list(
         .items
         .iter()
         .filter(|i| namespace.is_none_or(|ns| i.namespace.as_deref() == Some(ns)))
-        .filter(|i| labels.as_ref().is_none_or(|s| s.matches(i)))
+        .filter(|i| labels.as_ref().is_none_or(|s| s.matches(&i.labels)))
         .filter(|i| fields.as_ref().is_none_or(|s| s.matches(i)))
         .collect();
     let end = start.saturating_add(limit).min(selected.len());

@@ -1,22 +1,31 @@
 //! `checkride serve`: a snapshot replayed as a read-only Kubernetes API server that kubectl and
 //! kube-rs can talk to (`/version`, discovery, list with `limit`/`continue` and selectors, get
 //! by name; writes and watches answer 405), with optional fault injection for testing.
+//! Clients are not trusted: request heads must arrive in time, connections are capped, queries
+//! and bodies are bounded and selectors are validated (see `docs/security.md`).
 
 mod builtin;
 mod discovery;
 pub mod faults;
+mod fuzz;
 mod list;
+mod listen;
 mod negotiate;
+mod request;
 mod select;
 mod store;
 
 pub use faults::Faults;
+#[doc(hidden)]
+pub use fuzz::fuzz_one;
+pub use listen::{ConnLimits, HEADER_TIMEOUT, MAX_CONNECTIONS, MAX_HEAD_BYTES};
+pub use request::{MAX_BODY_BYTES, MAX_QUERY_BYTES, MAX_QUERY_PARAMS};
 pub use store::DEFAULT_SERVER_VERSION;
 
 use crate::error::Error;
 use crate::model::Side;
 use axum::Router;
-use axum::extract::{Query, Request, State};
+use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use faults::FaultState;
 use http::{HeaderValue, Method, StatusCode, header};
@@ -38,12 +47,15 @@ pub struct ServeOptions {
     pub no_aggregated_discovery: bool,
     /// Faults to inject.
     pub faults: Faults,
+    /// Header timeout and connection cap.
+    pub limits: ConnLimits,
 }
 
 struct App {
     store: Store,
     faults: FaultState,
     aggregated: bool,
+    limits: request::RequestLimits,
 }
 
 /// What a request path names.
@@ -67,6 +79,8 @@ enum Route {
         plural: String,
         name: String,
     },
+    /// The legacy `/api/v1/watch/...` paths.
+    Watch,
     NotFound,
 }
 
@@ -84,6 +98,7 @@ fn route(path: &str) -> Route {
     let s = |x: &&str| x.to_string();
     match rest {
         [] => Route::Resources(group, version),
+        ["watch", ..] => Route::Watch,
         [plural] => Route::Collection {
             group,
             version,
@@ -156,11 +171,24 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("127.0.0.1")
         .to_string();
-    let q: list::Query = Query::try_from_uri(&uri)
-        .map(|Query(q)| q)
-        .unwrap_or_default();
-    let r = route(uri.path());
-    let response = answer(&app, &method, &r, &uri, accept.as_deref(), &host, &q).await;
+    let mut response = match request::body(req.headers(), &app.limits) {
+        Err(refused) => refused.response(),
+        Ok(()) => match request::query(uri.query(), &app.limits) {
+            Err(refused) => refused.response(),
+            Ok(q) => {
+                let r = route(uri.path());
+                answer(&app, &method, &r, &uri, accept.as_deref(), &host, &q).await
+            }
+        },
+    };
+    if req.headers().contains_key(header::CONTENT_LENGTH)
+        || req.headers().contains_key(header::TRANSFER_ENCODING)
+    {
+        // A body is never read: close rather than drain it for the next request.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     tracing::debug!(
         "{method} {uri} -> {} (accept: {})",
         response.status().as_u16(),
@@ -209,7 +237,7 @@ async fn answer(
             format!("{method} is not allowed: checkride serve is read-only"),
         );
     }
-    if q.get("watch").is_some_and(|w| w == "true" || w == "1") {
+    if request::wants_watch(q) || *r == Route::Watch {
         return status(
             StatusCode::METHOD_NOT_ALLOWED,
             "MethodNotAllowed",
@@ -276,11 +304,11 @@ async fn answer(
             Some(s) => list::get(s, namespace.as_deref(), name, q, form),
             None => not_found(),
         },
-        Route::NotFound => not_found(),
+        Route::NotFound | Route::Watch => not_found(),
     }
 }
 
-fn router(side: &Side, opts: &ServeOptions) -> Router {
+fn router_state(side: &Side, opts: &ServeOptions) -> Arc<App> {
     let store = Store::new(
         side,
         &StoreOptions {
@@ -288,12 +316,18 @@ fn router(side: &Side, opts: &ServeOptions) -> Router {
             with_fingerprints: opts.with_fingerprints,
         },
     );
-    let app = Arc::new(App {
+    Arc::new(App {
         store,
         faults: FaultState::new(opts.faults.clone()),
         aggregated: !opts.no_aggregated_discovery,
-    });
-    Router::new().fallback(handle).with_state(app)
+        limits: request::RequestLimits::default(),
+    })
+}
+
+fn router(side: &Side, opts: &ServeOptions) -> Router {
+    Router::new()
+        .fallback(handle)
+        .with_state(router_state(side, opts))
 }
 
 /// Binds `addr` (port 0 picks a free one). Returns the bound address and the server future,
@@ -320,11 +354,7 @@ where
         .local_addr()
         .map_err(|e| Error::Other(format!("cannot read the bound address: {e}")))?;
     let app = router(side, opts);
-    let server = async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-    };
+    let server = listen::serve(listener, app, opts.limits, shutdown);
     Ok((local, server))
 }
 
@@ -364,5 +394,7 @@ mod tests {
             route("/apis/apps/v1/namespaces/shop/deployments/api/status"),
             Route::NotFound
         );
+        assert_eq!(route("/api/v1/watch/namespaces/shop/pods"), Route::Watch);
+        assert_eq!(route("/apis/apps/v1/watch/deployments"), Route::Watch);
     }
 }

@@ -12,6 +12,7 @@
 //! live:    {kubeconfig: ~/.kube/ci, namespaces: [shop], include-kinds: [], exclude-kinds: [],
 //!           secrets: fingerprint, allow-partial: false}
 //! comment: {fail-on: lie}              # per command: compare, comment, report, preflight
+//! secrets: {allow: [], allowKeys: [], secretKeys: [], patterns: []}   # redaction (docs/secrets.md)
 //! ```
 //!
 //! The 0.1.0 form (`rules`, `waivers` and `preview` at the top) is still read.

@@ -43,6 +43,8 @@ struct FakeState {
     comments: Vec<(u64, String)>,
     requests: Vec<Recorded>,
     script: VecDeque<Scripted>,
+    /// Every page links back to page 1 as its `next` (a broken or hostile server).
+    loop_links: bool,
 }
 
 /// A running fake.
@@ -104,6 +106,11 @@ impl FakeGitHub {
             headers: headers.iter().map(|(k, v)| (*k, v.to_string())).collect(),
             message: message.into(),
         });
+    }
+
+    /// Makes every page's `next` link point at page 1 again.
+    pub fn loop_links(&self) {
+        self.state.lock().unwrap().loop_links = true;
     }
 
     /// Every comment now on the pull request, in order.
@@ -191,7 +198,10 @@ async fn list(
         .map(|(id, b)| comment_json(&base, &s, *id, b))
         .collect();
     let mut h = HeaderMap::new();
-    if page * size < s.comments.len() {
+    if s.loop_links {
+        let next = format!("<{base}{}?per_page=100&page=1>; rel=\"next\"", uri.path());
+        h.insert("link", HeaderValue::from_str(&next).unwrap());
+    } else if page * size < s.comments.len() {
         let next = format!(
             "<{base}{}?per_page=100&page={}>; rel=\"next\"",
             uri.path(),
@@ -265,4 +275,39 @@ async fn fallback(
         axum::Json(json!({ "message": "Not Found" })),
     )
         .into_response()
+}
+
+/// What one `checkride comment` run printed.
+pub struct Run {
+    /// Exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+/// Runs `checkride comment` on the probes scenario against `api_url` for `repo` PR 7, with
+/// `token` in `GITHUB_TOKEN` and no job summary; a panic is a test failure.
+pub fn run_comment(repo: &str, api_url: &str, token: &str, extra: &[&str]) -> Run {
+    let out = assert_cmd::Command::cargo_bin("checkride")
+        .unwrap()
+        .args([
+            "comment",
+            "fixtures/scenarios/probes/staging",
+            "fixtures/scenarios/probes/prod",
+        ])
+        .args(["--repo", repo, "--pr", "7", "--api-url", api_url])
+        .args(extra)
+        .env("GITHUB_TOKEN", token)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap();
+    let r = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    r
 }

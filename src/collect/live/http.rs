@@ -1,12 +1,15 @@
 //! One GET against the API server, the way every live request is made: a per-request timeout,
 //! bounded retries with exponential backoff for 429/5xx and transport errors, `Retry-After`
-//! honoured. Logs (with `-v`) name the path, the status and the time, never a body.
+//! honoured (through [`crate::retry`]). Logs (with `-v`) name the path, the status and the
+//! time, never a body.
 
+use crate::retry::{self, Decision, LongWait, Policy};
 use bytes::Bytes;
-use http::{HeaderMap, Request, StatusCode, header};
+use http::{Request, StatusCode, header};
 use std::time::{Duration, Instant};
 
-/// Longest `Retry-After` we wait for; a server asking for more gets a gap instead of a stall.
+/// Longest `Retry-After` we wait for (longer asks wait this long); a server asking for more
+/// gets a gap instead of a stall.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 /// First backoff step; doubled per attempt.
 const BACKOFF_BASE: Duration = Duration::from_millis(250);
@@ -109,43 +112,58 @@ impl Fetcher {
         }
     }
 
+    /// The retry policy of live requests: `retries` after the first try.
+    fn policy(&self) -> Policy {
+        Policy {
+            max_attempts: self.retries.saturating_add(1),
+            backoff_base: BACKOFF_BASE,
+            backoff_cap: BACKOFF_CAP,
+            max_wait: MAX_RETRY_AFTER,
+            long_wait: LongWait::Clamp,
+        }
+    }
+
     /// GETs `path` (with its query), retrying as allowed.
     pub async fn get(&self, path: &str, accept: &str) -> Result<Fetched, Failure> {
-        let max_retries = self.retries;
-        let mut attempt = 0u32;
+        let max_attempts = self.retries.saturating_add(1);
         let mut timeouts = 0u32;
-        loop {
+        let attempt = |_| async {
             let started = Instant::now();
             let (result, retry_after) = self.once(path, accept).await;
             let ms = started.elapsed().as_millis();
-            let failure = match result {
+            match &result {
                 Ok(f) => {
-                    tracing::debug!(side = %self.side, "GET {path} -> 200 ({} bytes, {ms} ms)", f.body.len());
-                    return Ok(f);
+                    tracing::debug!(side = %self.side, "GET {path} -> 200 ({} bytes, {ms} ms)", f.body.len())
                 }
-                Err(e) => e,
-            };
-            tracing::debug!(side = %self.side, "GET {path} -> {} ({ms} ms)", failure.reason());
+                Err(e) => {
+                    tracing::debug!(side = %self.side, "GET {path} -> {} ({ms} ms)", e.reason())
+                }
+            }
+            result.map_err(|e| (e, retry_after))
+        };
+        let classify = |(failure, retry_after): &(Failure, Option<Duration>)| {
             if matches!(failure, Failure::Timeout(_)) {
                 timeouts += 1;
             }
-            if !failure.retryable() || attempt >= max_retries || timeouts > TIMEOUT_RETRIES {
-                return Err(failure);
+            if failure.retryable() && timeouts <= TIMEOUT_RETRIES {
+                Decision::Retry(*retry_after)
+            } else {
+                Decision::Stop
             }
-            attempt += 1;
-            let (wait, why) = match retry_after {
-                Some(d) => (d.min(MAX_RETRY_AFTER), "Retry-After"),
-                None => (backoff(attempt), "backoff"),
-            };
+        };
+        let on_wait = |_: &(Failure, Option<Duration>), w: retry::Wait| {
             tracing::debug!(
                 side = %self.side,
-                "retrying GET {path} in {} ({why}; attempt {} of {})",
-                super::human_duration(wait),
-                attempt + 1,
-                max_retries + 1
+                "retrying GET {path} in {} ({}; attempt {} of {max_attempts})",
+                super::human_duration(w.delay),
+                if w.asked { "Retry-After" } else { "backoff" },
+                w.next_attempt,
             );
-            tokio::time::sleep(wait).await;
-        }
+        };
+        self.policy()
+            .run(attempt, classify, on_wait)
+            .await
+            .map_err(|stop| stop.into_error().0)
     }
 
     async fn once(&self, path: &str, accept: &str) -> (Result<Fetched, Failure>, Option<Duration>) {
@@ -185,24 +203,10 @@ impl Fetcher {
                     code: status.as_u16(),
                     message: status_message(&body),
                 };
-                (Err(failure), retry_after(&headers))
+                (Err(failure), retry::retry_after(&headers))
             }
         }
     }
-}
-
-/// Exponential backoff with jitter (±25%) for the n-th retry (1-based).
-fn backoff(n: u32) -> Duration {
-    let step = BACKOFF_BASE.saturating_mul(1u32 << n.saturating_sub(1).min(8));
-    let step = step.min(BACKOFF_CAP);
-    let jitter = rand::random_range(0.75..1.25);
-    step.mul_f64(jitter)
-}
-
-/// `Retry-After` in seconds (the form Kubernetes sends); HTTP dates are not used by it.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(header::RETRY_AFTER)?.to_str().ok()?;
-    v.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// Reads a body, refusing it past `limit` bytes.
@@ -286,18 +290,6 @@ pub(crate) fn encode_query_value(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Retry-After in seconds is read; junk is ignored; backoff grows and stays bounded.
-    #[test]
-    fn retry_after_and_backoff() {
-        let mut h = HeaderMap::new();
-        h.insert(header::RETRY_AFTER, "2".parse().unwrap());
-        assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
-        h.insert(header::RETRY_AFTER, "soon".parse().unwrap());
-        assert_eq!(retry_after(&h), None);
-        assert!(backoff(1) < Duration::from_millis(320));
-        assert!(backoff(20) <= BACKOFF_CAP.mul_f64(1.25));
-    }
 
     /// Only a Status body yields a message; other bodies (which may hold data) yield nothing.
     #[test]

@@ -1,10 +1,12 @@
 //! A small GitHub REST client: list, create and update issue comments. hyper (the HTTP stack kube
 //! already uses) with rustls and the system's root certificates; plain HTTP only for local test
-//! servers. Rate limits are retried a bounded number of times; 401/403/404 become clear errors.
+//! servers. Rate limits are retried a bounded number of times (through [`crate::retry`]);
+//! 401/403/404 become clear errors.
 //! The token is sent only to the API origin and never appears in an error or a log line.
 
 use super::Token;
 use crate::error::Error;
+use crate::retry::{self, Decision, LongWait, Policy, Stop};
 use bytes::Bytes;
 use http::{HeaderMap, Method, Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
@@ -22,8 +24,17 @@ pub const MAX_ATTEMPTS: u32 = 4;
 pub const MAX_WAIT: Duration = Duration::from_secs(90);
 /// Per-request timeout.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest answer read: 64 MiB. A page of 100 comments of 65,536 characters each, escaped as
+/// JSON (up to 6 bytes a character), is under 40 MiB; a longer answer is an error, not memory.
+pub const MAX_REPLY_BYTES: usize = 64 * 1024 * 1024;
 
 type Https = hyper_rustls::HttpsConnector<HttpConnector>;
+
+/// Why one try failed: an error answer, or no answer at all.
+enum Failed {
+    Reply(Reply),
+    Hard(Error),
+}
 
 /// A response: status, headers, parsed JSON body (null when empty or not JSON).
 pub(crate) struct Reply {
@@ -44,6 +55,8 @@ pub(crate) struct GitHub {
 impl GitHub {
     /// A client for `api_url` (e.g. `https://api.github.com`, `https://ghe.example.com/api/v3`).
     pub fn new(api_url: &str, token: Token) -> Result<GitHub, Error> {
+        let (api_url, _) = super::strip_credentials(api_url);
+        let api_url = api_url.as_str();
         let api: Uri = api_url
             .trim_end_matches('/')
             .parse()
@@ -53,7 +66,8 @@ impl GitHub {
             })
             .ok_or_else(|| {
                 Error::Usage(format!(
-                    "--api-url `{api_url}` is not an http(s) URL such as https://api.github.com"
+                    "--api-url `{}` is not an http(s) URL such as https://api.github.com",
+                    super::clean(api_url)
                 ))
             })?;
         let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -116,35 +130,46 @@ impl GitHub {
                 self.api
             )));
         }
-        let mut attempt = 1;
-        loop {
-            let reply = self.once(method.clone(), url, body, what).await?;
-            if reply.status.as_u16() < 400 {
-                return Ok(reply);
+        let policy = Policy {
+            max_attempts: MAX_ATTEMPTS,
+            // GitHub always names its wait (Retry-After, a reset time or the documented minute).
+            backoff_base: Duration::from_secs(1),
+            backoff_cap: Duration::from_secs(60),
+            max_wait: self.max_wait,
+            long_wait: LongWait::GiveUp,
+        };
+        let attempt = |_| async {
+            match self.once(method.clone(), url, body, what).await {
+                Ok(reply) if reply.status.as_u16() < 400 => Ok(reply),
+                Ok(reply) => Err(Failed::Reply(reply)),
+                Err(e) => Err(Failed::Hard(e)),
             }
-            if let Some(wait) = rate_limit_wait(&reply) {
-                if attempt >= MAX_ATTEMPTS {
-                    return Err(Error::Other(format!(
-                        "GitHub: still rate limited after {MAX_ATTEMPTS} attempts while trying to {what}; try again later"
-                    )));
-                }
-                if wait > self.max_wait {
-                    return Err(Error::Other(format!(
-                        "GitHub: rate limited while trying to {what}; the limit lifts in {} s, longer than checkride waits ({} s); try again later",
-                        wait.as_secs(),
-                        self.max_wait.as_secs()
-                    )));
-                }
-                eprintln!(
-                    "checkride: GitHub rate limit while trying to {what}; retrying in {} s (attempt {}/{MAX_ATTEMPTS})",
-                    wait.as_secs(),
-                    attempt + 1
-                );
-                tokio::time::sleep(wait).await;
-                attempt += 1;
-                continue;
+        };
+        let classify = |f: &Failed| match f {
+            Failed::Reply(r) => {
+                rate_limit_wait(r).map_or(Decision::Stop, |w| Decision::Retry(Some(w)))
             }
-            return Err(status_error(&reply, what));
+            Failed::Hard(_) => Decision::Stop,
+        };
+        let on_wait = |_: &Failed, w: retry::Wait| {
+            eprintln!(
+                "checkride: GitHub rate limit while trying to {what}; retrying in {} s (attempt {}/{MAX_ATTEMPTS})",
+                w.delay.as_secs(),
+                w.next_attempt
+            );
+        };
+        match policy.run(attempt, classify, on_wait).await {
+            Ok(reply) => Ok(reply),
+            Err(Stop::Final(Failed::Hard(e))) => Err(e),
+            Err(Stop::Final(Failed::Reply(r))) => Err(status_error(&r, what, &self.token)),
+            Err(Stop::Exhausted(_)) => Err(Error::Other(format!(
+                "GitHub: still rate limited after {MAX_ATTEMPTS} attempts while trying to {what}; try again later"
+            ))),
+            Err(Stop::WaitTooLong(_, wait)) => Err(Error::Other(format!(
+                "GitHub: rate limited while trying to {what}; the limit lifts in {} s, longer than checkride waits ({} s); try again later",
+                wait.as_secs(),
+                self.max_wait.as_secs()
+            ))),
         }
     }
 
@@ -192,13 +217,21 @@ impl GitHub {
         };
         let status = resp.status();
         let headers = resp.headers().clone();
-        let collected = tokio::time::timeout(REQUEST_TIMEOUT, resp.into_body().collect())
+        let body = http_body_util::Limited::new(resp.into_body(), MAX_REPLY_BYTES);
+        let collected = tokio::time::timeout(REQUEST_TIMEOUT, body.collect())
             .await
             .map_err(|_| Error::Other(format!("GitHub: answer cut off while trying to {what}")))?
             .map_err(|e| {
-                Error::Other(format!(
-                    "GitHub: answer cut off while trying to {what}: {e}"
-                ))
+                if e.is::<http_body_util::LengthLimitError>() {
+                    Error::Other(format!(
+                        "GitHub: the answer while trying to {what} is over {} MiB, more than any real one; not read",
+                        MAX_REPLY_BYTES >> 20
+                    ))
+                } else {
+                    Error::Other(format!(
+                        "GitHub: answer cut off while trying to {what}: {e}"
+                    ))
+                }
             })?;
         let json = serde_json::from_slice(&collected.to_bytes()).unwrap_or(Value::Null);
         Ok(Reply {
@@ -223,10 +256,11 @@ fn header<'a>(r: &'a Reply, name: &str) -> Option<&'a str> {
     r.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// GitHub's `message` field, cut short.
-fn message(r: &Reply) -> String {
+/// GitHub's `message` field as it may be shown: the token (and anything token-shaped or a
+/// URL's credentials) masked first, then cut short, so a cut can never leave part of a token.
+fn message(r: &Reply, token: &Token) -> String {
     let m = r.json.get("message").and_then(Value::as_str).unwrap_or("");
-    m.chars().take(300).collect()
+    token.scrub(m).chars().take(300).collect()
 }
 
 /// How long to wait when this reply is a rate limit (primary or secondary), else `None`.
@@ -237,8 +271,8 @@ pub(crate) fn rate_limit_wait(r: &Reply) -> Option<Duration> {
     if code != 403 && code != 429 {
         return None;
     }
-    if let Some(secs) = header(r, "retry-after").and_then(|v| v.trim().parse::<u64>().ok()) {
-        return Some(Duration::from_secs(secs));
+    if let Some(wait) = retry::retry_after(&r.headers) {
+        return Some(wait);
     }
     if header(r, "x-ratelimit-remaining").map(str::trim) == Some("0") {
         let reset = header(r, "x-ratelimit-reset")
@@ -247,14 +281,15 @@ pub(crate) fn rate_limit_wait(r: &Reply) -> Option<Duration> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         return Some(Duration::from_secs((reset - now).max(0) as u64 + 1));
     }
-    if code == 429 || message(r).to_ascii_lowercase().contains("rate limit") {
+    let said = r.json.get("message").and_then(Value::as_str).unwrap_or("");
+    if code == 429 || said.to_ascii_lowercase().contains("rate limit") {
         return Some(Duration::from_secs(60));
     }
     None
 }
 
-fn status_error(r: &Reply, what: &str) -> Error {
-    let gh = message(r);
+fn status_error(r: &Reply, what: &str, token: &Token) -> Error {
+    let gh = message(r, token);
     let said = if gh.is_empty() {
         String::new()
     } else {

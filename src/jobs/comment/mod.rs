@@ -10,10 +10,13 @@ use github::{GitHub, next_link};
 use http::Method;
 use serde_json::{Value, json};
 
-/// At most this many pages of 100 comments are searched for the marker.
-pub const MAX_PAGES: usize = 100;
+/// At most this many pages of 100 comments are read looking for the marker: far past any
+/// real pull request (GitHub caps an issue's comments at a few thousand). Reaching it, or a
+/// `next` link seen before, is an error: the bot never posts without having read the list to
+/// its end, since that could duplicate its comment.
+pub const MAX_PAGES: usize = 1000;
 
-/// A GitHub token. Never printed: `Debug` and `Display` show `***`.
+/// A GitHub token. Never printed: it has no `Display`, and `Debug` shows `***`.
 #[derive(Clone)]
 pub struct Token(String);
 
@@ -33,12 +36,46 @@ impl Token {
         &self.0
     }
 
-    /// `text` with every occurrence of the token replaced by `***`.
+    /// `text` with every occurrence of the token replaced by `***`, then every other
+    /// GitHub-token-shaped string and every credential in a URL masked too (see [`clean`]).
     pub fn scrub(&self, text: &str) -> String {
-        if self.0.len() < 4 {
-            return text.to_string();
-        }
-        text.replace(&self.0, "***")
+        let text = if self.0.len() < 4 {
+            text.to_string()
+        } else {
+            text.replace(&self.0, "***")
+        };
+        clean(&text)
+    }
+}
+
+/// `text` with GitHub token shapes (`ghp_…`, `github_pat_…`) replaced by `***` and the
+/// user-info of every URL (`https://user:pass@host`) removed. Every message the comment bot
+/// prints about GitHub goes through it (after [`Token::scrub`] of the token itself).
+pub fn clean(text: &str) -> String {
+    static TOKENS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static USERINFO: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let tokens = TOKENS.get_or_init(|| {
+        regex::Regex::new(r"\b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,})")
+            .expect("a valid pattern")
+    });
+    let userinfo = USERINFO.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]*@").expect("a valid pattern")
+    });
+    let text = tokens.replace_all(text, "***");
+    userinfo.replace_all(&text, "$1").into_owned()
+}
+
+/// An API URL without its user-info (`https://user:pass@host/api` → `https://host/api`), and
+/// whether there was one: the bot authenticates with the token only, and never prints or sends
+/// credentials a URL carries.
+pub fn strip_credentials(url: &str) -> (String, bool) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_string(), false);
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => (format!("{scheme}://{}", &rest[at + 1..]), true),
+        None => (url.to_string(), false),
     }
 }
 
@@ -62,8 +99,16 @@ pub struct Target {
 }
 
 impl Target {
-    /// Parses `OWNER/REPO`.
+    /// Parses `OWNER/REPO`. Credentials in `api_url` are dropped (with a warning that does not
+    /// repeat them).
     pub fn new(api_url: &str, repo: &str, pr: u64) -> Result<Target, Error> {
+        let (api_url, had_credentials) = strip_credentials(api_url);
+        if had_credentials {
+            eprintln!(
+                "checkride: warning: ignoring the credentials in --api-url ({api_url}); the bot authenticates with the token only"
+            );
+        }
+        let api_url = api_url.as_str();
         let ok = |s: &str| {
             !s.is_empty()
                 && s.chars()
@@ -128,7 +173,22 @@ async fn upsert_with(gh: &GitHub, t: &Target, marker: &str, body: &str) -> Resul
     let repo = format!("/repos/{}/{}", t.owner, t.repo);
     let mut url = gh.url(&format!("{repo}/issues/{}/comments?per_page=100", t.pr));
     let mut found: Vec<u64> = Vec::new();
-    for page in 1..=MAX_PAGES {
+    let mut seen = std::collections::HashSet::new();
+    let mut pages = 0;
+    loop {
+        if !seen.insert(url.clone()) {
+            return Err(Error::Other(format!(
+                "GitHub: the comment list of {} points back to a page already read; not posting, so as not to duplicate the comment",
+                t.display()
+            )));
+        }
+        if pages == MAX_PAGES {
+            return Err(Error::Other(format!(
+                "GitHub: the comment list of {} goes on past {MAX_PAGES} pages; not posting, so as not to duplicate the comment",
+                t.display()
+            )));
+        }
+        pages += 1;
         let reply = gh
             .send(
                 Method::GET,
@@ -148,10 +208,7 @@ async fn upsert_with(gh: &GitHub, t: &Target, marker: &str, body: &str) -> Resul
             has.then(|| c.get("id").and_then(Value::as_u64)).flatten()
         }));
         match next_link(&reply.headers) {
-            Some(next) if page < MAX_PAGES => url = next,
-            Some(_) => eprintln!(
-                "checkride: warning: stopped looking for the previous comment after {MAX_PAGES} pages"
-            ),
+            Some(next) => url = next,
             None => break,
         }
     }

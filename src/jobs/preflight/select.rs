@@ -1,10 +1,12 @@
-//! The release selector of `preflight --release`: a label selector when it contains `=`
-//! (`app=checkout,tier!=batch`), else `kind/name` (`deployment/checkout`, `deploy/checkout`).
+//! The release selector of `preflight --release`: a label selector in the API server's grammar
+//! (`app=checkout,tier!=batch`, `tier in (web,api)`; parsed by [`crate::model::selector`],
+//! matched by kube-core), or `kind/name` (`deployment/checkout`, `deploy/checkout`).
 
 use crate::error::Error;
 use crate::model::Object;
+use crate::model::selector::{self, Selector, SelectorExt};
 use crate::model::workload::template_labels;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Short names and plurals kubectl users type, mapped to kinds.
 const KIND_ALIASES: &[(&str, &str)] = &[
@@ -31,22 +33,11 @@ const KIND_ALIASES: &[(&str, &str)] = &[
     ("rollouts", "Rollout"),
 ];
 
-/// One `key=value`, `key==value` or `key!=value` term.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Term {
-    /// Label key.
-    pub key: String,
-    /// Label value.
-    pub value: String,
-    /// True for `!=`.
-    pub negated: bool,
-}
-
 /// Which objects a release is made of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Release {
-    /// Objects whose labels (or pod-template labels) satisfy every term.
-    Labels(Vec<Term>),
+    /// Objects whose labels (or pod-template labels) the selector selects.
+    Labels(Selector),
     /// Objects of this kind (lowercase) and name, in any namespace.
     Named {
         /// Kind, lowercase.
@@ -64,31 +55,12 @@ impl Release {
                 "--release `{s}`: {why} (use a label selector such as app=checkout, or kind/name such as deployment/checkout)"
             ))
         };
-        if s.contains('=') {
-            let mut terms = Vec::new();
-            for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                let (key, value, negated) = if let Some((k, v)) = part.split_once("!=") {
-                    (k, v, true)
-                } else if let Some((k, v)) = part.split_once("==") {
-                    (k, v, false)
-                } else if let Some((k, v)) = part.split_once('=') {
-                    (k, v, false)
-                } else {
-                    return Err(bad(&format!("`{part}` is not key=value")));
-                };
-                if key.trim().is_empty() {
-                    return Err(bad(&format!("`{part}` has no label key")));
-                }
-                terms.push(Term {
-                    key: key.trim().to_string(),
-                    value: value.trim().to_string(),
-                    negated,
-                });
-            }
-            if terms.is_empty() {
+        if is_label_selector(s) {
+            let sel = selector::parse(s).map_err(|e| bad(&e))?;
+            if sel.selects_all() {
                 return Err(bad("no terms"));
             }
-            return Ok(Release::Labels(terms));
+            return Ok(Release::Labels(sel));
         }
         match s.split_once('/') {
             Some((k, n)) if !k.is_empty() && !n.is_empty() && !n.contains('/') => {
@@ -113,7 +85,7 @@ impl Release {
             Release::Named { kind, name } => {
                 o.key.kind.to_ascii_lowercase() == *kind && o.key.name == *name
             }
-            Release::Labels(terms) => {
+            Release::Labels(sel) => {
                 let own = o
                     .body
                     .get("metadata")
@@ -123,21 +95,15 @@ impl Release {
                 [own, template]
                     .into_iter()
                     .flatten()
-                    .any(|labels| satisfies(terms, labels))
+                    .any(|labels| sel.matches(&selector::label_map(labels)))
             }
         }
     }
 }
 
-fn satisfies(terms: &[Term], labels: &Map<String, Value>) -> bool {
-    terms.iter().all(|t| {
-        let v = labels.get(&t.key).and_then(Value::as_str);
-        if t.negated {
-            v != Some(t.value.as_str())
-        } else {
-            v == Some(t.value.as_str())
-        }
-    })
+/// Selector text rather than `kind/name`: an operator, a set, a negation or several terms.
+fn is_label_selector(s: &str) -> bool {
+    s.contains(['=', '!', '(', ',']) || s.split_whitespace().any(|w| w == "in" || w == "notin")
 }
 
 #[cfg(test)]
@@ -161,8 +127,13 @@ mod tests {
         let Release::Labels(t) = Release::parse("app=checkout, tier!=batch").unwrap() else {
             panic!("labels expected")
         };
-        assert_eq!(t.len(), 2);
-        assert!(t[1].negated);
+        assert_eq!(t.to_string(), "app=checkout,tier!=batch");
+        let Release::Labels(t) = Release::parse("tier in (web, api),!canary").unwrap() else {
+            panic!("labels expected")
+        };
+        assert_eq!(t.to_string(), "tier in (api,web),!canary");
+        assert!(Release::parse("app=a=b").is_err());
+        assert!(Release::parse("!!!").is_err());
         assert!(Release::parse("checkout").is_err());
         assert!(Release::parse("=x").is_err());
         assert!(Release::parse("a/b/c").is_err());
