@@ -87,10 +87,10 @@ pub(crate) fn compare(args: &CompareArgs) -> crate::Result<i32> {
             },
         ),
         Output::Junit => report::junit::render(&report),
-        Output::Table => report::table::render(
+        Output::Table => report::table::render_styled(
             &report,
             args.show_noise,
-            args.width.unwrap_or(terminal_width()),
+            super::terminal::style(args.width, args.color),
         ),
     };
     crate::stage::done("rendered the report", started);
@@ -130,21 +130,6 @@ pub(crate) fn snapshot(args: &SnapshotArgs) -> crate::Result<i32> {
     } else {
         3
     })
-}
-
-fn terminal_width() -> u16 {
-    use std::io::IsTerminal;
-    if std::io::stdout().is_terminal()
-        && let Some((w, _)) = terminal_size()
-    {
-        return w;
-    }
-    report::table::DEFAULT_WIDTH
-}
-
-fn terminal_size() -> Option<(u16, u16)> {
-    let cols = std::env::var("COLUMNS").ok()?.parse().ok()?;
-    Some((cols, 0))
 }
 
 /// Writes to stdout; a closed pipe is not an error worth a panic.
