@@ -6,6 +6,7 @@ pub mod cli;
 pub mod collect;
 pub mod diff;
 pub mod error;
+pub mod escape;
 pub mod jobs;
 pub mod model;
 pub mod normalize;

@@ -124,7 +124,9 @@ pub(crate) fn snapshot(args: &SnapshotArgs) -> crate::Result<i32> {
         },
         &args.live.options()?,
     )?;
-    write_stdout(&collect::snapshot_io::write(&side, keep))?;
+    write_stdout(&crate::escape::json(&collect::snapshot_io::write(
+        &side, keep,
+    )))?;
     Ok(if side.coverage.complete || args.live.allow_partial {
         0
     } else {

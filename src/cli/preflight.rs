@@ -41,7 +41,7 @@ pub(crate) fn preflight(args: &PreflightArgs) -> crate::Result<i32> {
             args.release
         )));
     }
-    write_stdout(&render::text_brief(&b))?;
+    write_stdout(&crate::escape::visible(&render::text_brief(&b)))?;
     if let Some(path) = &args.debrief {
         let date = crate::now_rfc3339();
         let date = date.split('T').next().unwrap_or(&date).to_string();

@@ -2,6 +2,7 @@
 
 use super::wrap::{self, wrap_joined};
 use super::{coverage_lines, display_order, narrow, object_cell, summary_line};
+use crate::escape::visible;
 use crate::model::{Finding, Report, Verdict};
 use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets};
 
@@ -130,7 +131,7 @@ pub(crate) fn cells(f: &Finding) -> [String; 4] {
             prod = format!("{prod}\n{}", added.join("\n"));
         }
     }
-    [verdict_cell(f), object_cell(f), staging, prod]
+    [verdict_cell(f), object_cell(f), staging, prod].map(|c| visible(&c).into_owned())
 }
 
 /// Renders the table, the summary line and the coverage notes at `width`, without colour.
@@ -160,7 +161,7 @@ pub fn render_styled(r: &Report, show_noise: bool, style: Style) -> String {
         out.push('\n');
     }
     for l in std::iter::once(summary_line(r)).chain(coverage_lines(r)) {
-        out.push_str(&wrap_joined(&l, width));
+        out.push_str(&wrap_joined(&visible(&l), width));
         out.push('\n');
     }
     out
