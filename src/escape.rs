@@ -60,12 +60,18 @@ fn escape_with(s: &str, keep_newline: bool) -> Cow<'_, str> {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         if unsafe_here(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            push_escape(&mut out, c);
         } else {
             out.push(c);
         }
     }
     Cow::Owned(out)
+}
+
+/// Writes `c` as a visible `\u{…}` escape (lowercase hex, as Rust's `escape_unicode`).
+fn push_escape(out: &mut String, c: char) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "\\u{{{:x}}}", c as u32);
 }
 
 /// Control and format characters as visible escapes (`\u{1b}`); line feeds kept.
@@ -161,8 +167,7 @@ pub fn xml(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\n' | '\t' => out.push(c),
-            '\u{FFFE}' | '\u{FFFF}' => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c if is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if is_unsafe(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => push_escape(&mut out, c),
             c => out.push(c),
         }
     }
