@@ -9,6 +9,7 @@ pub mod clock;
 pub mod collect;
 pub mod diff;
 pub mod error;
+pub mod escape;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod jobs;

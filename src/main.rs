@@ -12,7 +12,10 @@ fn main() {
     let code = match checkride::cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("checkride: error: {e}");
+            eprintln!(
+                "checkride: error: {}",
+                checkride::escape::visible(&e.to_string())
+            );
             checkride::model::ExitCode::Error.code()
         }
     };

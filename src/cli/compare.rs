@@ -27,9 +27,11 @@ pub(crate) fn compare(args: &CompareArgs) -> crate::Result<i32> {
             },
         ),
         Output::Junit => report::junit::render(&report, &policy),
-        Output::Table => {
-            report::table::render(&report, show_noise, args.width.unwrap_or(terminal_width()))
-        }
+        Output::Table => report::table::render_styled(
+            &report,
+            show_noise,
+            super::terminal::style(args.width, args.color),
+        ),
     };
     crate::stage::done("rendered the report", started);
     write_stdout(&text)?;
@@ -59,27 +61,14 @@ pub(crate) fn snapshot(args: &SnapshotArgs) -> crate::Result<i32> {
         },
         &args.live.options()?,
     )?;
-    write_stdout(&collect::snapshot_io::write(&side, keep))?;
+    write_stdout(&crate::escape::json(&collect::snapshot_io::write(
+        &side, keep,
+    )))?;
     Ok(if side.coverage.complete || args.live.allow_partial {
         0
     } else {
         3
     })
-}
-
-fn terminal_width() -> u16 {
-    use std::io::IsTerminal;
-    if std::io::stdout().is_terminal()
-        && let Some((w, _)) = terminal_size()
-    {
-        return w;
-    }
-    report::table::DEFAULT_WIDTH
-}
-
-fn terminal_size() -> Option<(u16, u16)> {
-    let cols = std::env::var("COLUMNS").ok()?.parse().ok()?;
-    Some((cols, 0))
 }
 
 /// Writes to stdout; a closed pipe is not an error worth a panic.

@@ -9,6 +9,7 @@ mod preflight;
 mod report;
 pub mod rules_cmd;
 mod serve;
+mod terminal;
 
 pub use comment::CommentArgs;
 pub use common::{JudgeArgs, PairArgs};
@@ -17,6 +18,7 @@ pub use live::LiveArgs;
 pub use preflight::PreflightArgs;
 pub use report::{ReportArgs, ReportFormat};
 pub use serve::ServeArgs;
+pub use terminal::ColorWhen;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -77,9 +79,14 @@ pub struct CompareArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value = "table")]
     pub output: Output,
-    /// Table width (default: the terminal's, else 140).
-    #[arg(long)]
+    /// Table width in columns (default: $COLUMNS, else the terminal's, else 140); below 100
+    /// each finding is a block with the object and path on lines of their own.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(i64::from(terminal::MIN_WIDTH)..))]
     pub width: Option<u16>,
+    /// Colour verdicts in the table (lies red, cuts blue, unclassified yellow); `auto` colours
+    /// a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorWhen,
 }
 
 /// `checkride snapshot`.

@@ -43,7 +43,7 @@ pub(crate) fn preflight(args: &PreflightArgs) -> crate::Result<i32> {
             args.release
         )));
     }
-    write_stdout(&render::text_brief(&b))?;
+    write_stdout(&crate::escape::visible(&render::text_brief(&b)))?;
     if let Some(path) = &args.debrief {
         let date = crate::clock::today().to_string();
         std::fs::write(path, render::debrief(&b, &date))

@@ -72,20 +72,20 @@ pub fn run(args: &RulesArgs) -> crate::Result<i32> {
     match &args.command {
         RulesCommand::List { dirs } => {
             let set = dirs.load(&[])?;
-            write_stdout(&list(&set))?;
+            write_stdout(&crate::escape::visible(&list(&set)))?;
             Ok(0)
         }
         RulesCommand::Explain { id, dirs } => {
             let set = dirs.load(&[])?;
             let rule = set.get(id).ok_or_else(|| unknown(&set, id))?;
-            write_stdout(&explain(rule))?;
+            write_stdout(&crate::escape::visible(&explain(rule)))?;
             Ok(0)
         }
         RulesCommand::Test { folders, dirs } => {
             let set = dirs.load(folders)?;
             let only_user = !folders.is_empty();
             let (text, failed) = test(&set, only_user);
-            write_stdout(&text)?;
+            write_stdout(&crate::escape::visible(&text))?;
             Ok(if failed { 1 } else { 0 })
         }
     }

@@ -9,12 +9,14 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// Pretty JSON with a trailing newline.
+/// Pretty JSON with a trailing newline; control and format characters JSON leaves raw
+/// (DEL, C1, bidi, zero-width) are written as `\uXXXX` escapes: the same strings to a parser,
+/// inert in a terminal.
 pub fn render(r: &Report) -> String {
     let mut s = serde_json::to_string_pretty(&ReportView::from(r))
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
-    s
+    crate::escape::json(&s).into_owned()
 }
 
 /// The whole document.

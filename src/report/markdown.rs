@@ -342,30 +342,14 @@ fn fence_for(body: &str) -> String {
     "`".repeat((longest + 1).max(3))
 }
 
-/// Text inside an inline code span: backticks become `ʼ` (a span cannot hold its own
-/// delimiter reliably), newlines spaces; inside a table `|` is escaped as GFM requires.
+/// Text inside an inline code span (see [`crate::escape::markdown_code`]).
 pub(crate) fn code_inner(s: &str, in_table: bool) -> String {
-    let s = s.replace('`', "ʼ").replace(['\n', '\r'], " ");
-    if in_table { s.replace('|', "\\|") } else { s }
+    crate::escape::markdown_code(s, in_table)
 }
 
-/// Plain text safe for Markdown: HTML-escaped, Markdown punctuation backslash-escaped.
+/// Plain text safe for Markdown (see [`crate::escape::markdown`]).
 pub(crate) fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::escape::markdown(s)
 }
 
 /// Text for a table cell: as [`text`], with line breaks kept as `<br>`.
@@ -373,10 +357,7 @@ fn cell(s: &str) -> String {
     s.split('\n').map(text).collect::<Vec<_>>().join("<br>")
 }
 
-/// HTML-escaped text (for `<summary>` and other raw HTML).
+/// HTML-escaped text (for `<summary>` and other raw HTML; see [`crate::escape::html`]).
 pub(crate) fn html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    crate::escape::html(s)
 }

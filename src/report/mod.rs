@@ -5,8 +5,10 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+mod narrow;
 pub mod table;
 pub mod trend_svg;
+pub(crate) mod wrap;
 
 use crate::model::{Finding, Report};
 

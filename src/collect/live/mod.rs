@@ -323,7 +323,7 @@ fn warn_filters(side: &str, opts: &LiveOptions, served: &[ApiResource]) {
             .map(|k| format!("{side}: `{k}` is a platform kind and is always read")),
     );
     for w in warnings {
-        tracing::warn!("{w}");
+        tracing::warn!("{}", crate::escape::visible(&w));
         if !opts.quiet {
             opts.progress.println(&format!("checkride: warning: {w}"));
         }

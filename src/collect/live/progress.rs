@@ -27,6 +27,7 @@ impl ProgressSink {
 
     /// Prints a line above the progress display (or plainly on stderr without one).
     pub fn println(&self, line: &str) {
+        let line = &*crate::escape::visible(line);
         match &self.multi {
             Some(m) => {
                 let _ = m.println(line);
@@ -43,7 +44,7 @@ impl ProgressSink {
                     ProgressStyle::with_template("{prefix:>20} {bar:24} {pos}/{len} kinds · {msg}")
                         .unwrap_or_else(|_| ProgressStyle::default_bar()),
                 );
-                bar.set_prefix(name.to_string());
+                bar.set_prefix(crate::escape::visible_line(name).into_owned());
                 bar.set_message("discovering…");
                 Some(bar)
             }
