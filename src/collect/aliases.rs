@@ -1,6 +1,9 @@
 //! What YAML aliases add to a document, counted from the parser's events before anything is
 //! built: an anchor's size is the nodes of its subtree (its own aliases expanded), and every
-//! alias adds its anchor's size. A few hundred bytes of anchors and aliases can stand for
+//! alias adds its anchor's size. A scalar counts one node per [`SCALAR_BYTES_PER_NODE`] bytes
+//! started (at least one), so an alias that replays a long string is charged for its bytes: one
+//! anchored 4 MiB string replayed by 50 000 aliases would otherwise pass as 50 000 nodes and
+//! make 200 GB. A few hundred bytes of anchors and aliases can stand for
 //! billions of nodes (the "billion laughs"); counting first lets the budgets stop such a document
 //! before it costs memory or time. Only documents that can hold an anchor are counted: the
 //! check for one is a byte search, so documents without anchors (all generated ones) pay nothing.
@@ -27,6 +30,14 @@ fn indicator(text: &str, c: char) -> bool {
         });
         before && after
     })
+}
+
+/// Bytes of a scalar that count as one node: about what one node of a parsed document costs.
+pub(crate) const SCALAR_BYTES_PER_NODE: u64 = 64;
+
+/// The nodes a scalar of `bytes` bytes counts for: one per [`SCALAR_BYTES_PER_NODE`] started.
+fn scalar_nodes(bytes: usize) -> u64 {
+    (bytes as u64).div_ceil(SCALAR_BYTES_PER_NODE).max(1)
 }
 
 /// Where the count stood when it passed a limit.
@@ -58,9 +69,10 @@ pub(crate) fn added_nodes(text: &str, limit: u64) -> Result<Option<u64>, Over> {
             return Ok(None);
         };
         let node = match event {
-            Event::Scalar(_, _, anchor, _) => {
-                set(&mut sizes, anchor, 1);
-                1
+            Event::Scalar(value, _, anchor, _) => {
+                let n = scalar_nodes(value.len());
+                set(&mut sizes, anchor, n);
+                n
             }
             Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
                 open.push((anchor, 1));
@@ -108,6 +120,18 @@ mod tests {
         let merge = "base: &b {a: 1, b: 2}\nuse:\n  <<: *b\n";
         assert_eq!(added_nodes(merge, 100), Ok(Some(5)));
         assert_eq!(added_nodes("a: [unclosed\n", 100), Ok(None));
+    }
+
+    /// A long scalar counts one node per 64 bytes started, so replaying it is charged its size.
+    #[test]
+    fn long_scalars_count_their_bytes() {
+        let long = "y".repeat(640);
+        let text = format!("s: &s {long}\nl: [*s, *s]\n");
+        assert_eq!(added_nodes(&text, 100), Ok(Some(20)));
+        let text = format!("s: &s {long}y\nl: [*s, *s]\n");
+        assert_eq!(added_nodes(&text, 100), Ok(Some(22)));
+        assert_eq!(added_nodes(&text, 21), Err(Over { line: 2 }));
+        assert_eq!(added_nodes("s: &s ''\nl: [*s]\n", 100), Ok(Some(1)));
     }
 
     /// The byte test finds anchors and aliases in node position only.

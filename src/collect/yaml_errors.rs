@@ -20,6 +20,9 @@ pub(crate) fn describe(e: &serde_saphyr::Error) -> Described {
     let text = |s: &str| Described::Text(s.to_string());
     match e.without_snippet() {
         E::Budget { breach, .. } => budget(breach),
+        // The scanner's own nesting limit can fire before the depth budget (it reads `[[[…`
+        // ahead of the events the budget counts): the same limit to the user.
+        E::ExternalMessage { source, .. } if nesting(source) => Described::Depth,
         E::AliasReplayLimitExceeded { .. }
         | E::AliasExpansionLimitExceeded { .. }
         | E::AliasReplayCounterOverflow { .. } => Described::Aliases,
@@ -37,6 +40,16 @@ pub(crate) fn describe(e: &serde_saphyr::Error) -> Described {
         E::Eof { .. } => text("unexpected end of the document"),
         other => Described::Text(fallback(&other.to_string())),
     }
+}
+
+/// True for the parser's own "recursion limit exceeded" (flow or block nesting).
+fn nesting(source: &serde_saphyr::ExternalMessageSource) -> bool {
+    use serde_saphyr::granit_parser::ErrorKind;
+    matches!(
+        source,
+        serde_saphyr::ExternalMessageSource::Parser(e)
+            if matches!(e.kind(), ErrorKind::RecursionLimitExceeded)
+    )
 }
 
 fn budget(breach: &BudgetBreach) -> Described {

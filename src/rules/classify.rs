@@ -10,7 +10,7 @@ use super::{Judge, RuleSet};
 use super::{cel, describe, finding_id, precedence};
 use crate::diff::pair::NameMapping;
 use crate::diff::{DiffResult, Difference};
-use crate::model::{Change, FieldPath, Finding, RuleError, Segment, Side};
+use crate::model::{Change, FieldPath, Finding, RuleError, Segment, Side, Verdict};
 use crate::normalize::secrets::scrub;
 use kube_cel::cel::Context;
 use rayon::prelude::*;
@@ -49,6 +49,25 @@ pub fn classify(
     errors.sort();
     errors.dedup();
     (findings, errors)
+}
+
+/// True when every leaf among `children` (flagged in `leaves`) is, or lies inside, a child a
+/// rule judged (flagged in `judged`).
+fn judges_every_leaf(children: &[View], leaves: &[bool], judged: &[bool]) -> bool {
+    let judged: Vec<&[Segment]> = children
+        .iter()
+        .zip(judged)
+        .filter(|(_, j)| **j)
+        .filter_map(|(c, _)| c.segs())
+        .collect();
+    children
+        .iter()
+        .zip(leaves)
+        .filter(|(_, leaf)| **leaf)
+        .all(|(c, _)| {
+            c.segs()
+                .is_some_and(|s| judged.iter().any(|j| s.starts_with(j)))
+        })
 }
 
 fn subject<'a>(d: &'a Difference, path: Option<&'a [Segment]>) -> Subject<'a> {
@@ -129,21 +148,28 @@ fn judge<'r>(
     }
     // When no rule speaks to the difference itself, rules that look deeper (an annotation
     // inside a `metadata` present on one side only) judge the nodes inside its value.
-    let child_views: Vec<View> = if matched.is_empty() && deep_possible {
+    let descendants = if matched.is_empty() && deep_possible {
         view.descendants()
-            .into_iter()
-            .map(|(path, value)| view.child(path, value))
-            .collect()
     } else {
         Vec::new()
     };
+    let leaves: Vec<bool> = descendants
+        .iter()
+        .map(|(_, v)| !matches!(v, serde_json::Value::Object(m) if !m.is_empty()))
+        .collect();
+    let child_views: Vec<View> = descendants
+        .into_iter()
+        .map(|(path, value)| view.child(path, value))
+        .collect();
     let child_lazy: Vec<Lazy> = child_views.iter().map(|v| Lazy::new(v, run)).collect();
+    // Which children some rule judged: a rule that matched already is tried again only on a
+    // child nothing judged yet, to know whether rules judged every leaf.
+    let mut judged = vec![false; child_views.len()];
     for (i, c) in child_views.iter().enumerate() {
         let mut cctx: Option<Context> = None;
         for r in rules.active() {
-            if matched.iter().any(|(m, _)| m.id == r.id)
-                || !r.matcher.matches(&subject(d, c.segs()))
-            {
+            let known = matched.iter().any(|(m, _)| m.id == r.id);
+            if (known && judged[i]) || !r.matcher.matches(&subject(d, c.segs())) {
                 continue;
             }
             let cctx = cctx.get_or_insert_with(|| {
@@ -152,7 +178,10 @@ fn judge<'r>(
                 x
             });
             if ev.holds(r, cctx) {
-                matched.push((r, Some(i)));
+                judged[i] = true;
+                if !known {
+                    matched.push((r, Some(i)));
+                }
             }
         }
     }
@@ -161,6 +190,14 @@ fn judge<'r>(
     }
     precedence::rank(&mut matched);
     let (winner, at) = matched[0];
+    // Noise hides the whole one-sided map: it may only when rules judged every leaf inside it
+    // (a `checksum/config` annotation must not hide an unjudged annotation beside it).
+    if at.is_some()
+        && winner.verdict == Verdict::Noise
+        && !judges_every_leaf(&child_views, &leaves, &judged)
+    {
+        return (finding, ev.errors);
+    }
     let wview = at.map(|i| &child_views[i]).unwrap_or(&view);
     finding.verdict = winner.verdict;
     finding.severity = winner.severity;
