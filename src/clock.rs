@@ -1,6 +1,9 @@
 //! The run's clock: now, in UTC. `CHECKRIDE_NOW` pins it (tests, reproducible snapshots) and is
 //! read the same way everywhere: an RFC 3339 time (`2025-03-03T06:00:00Z`, any offset) or a date
-//! (`2025-03-03`, midnight UTC). [`check_env`] rejects anything else before a command starts.
+//! (`2025-03-03`, midnight UTC). [`check_env`] rejects anything else before any command starts.
+//! The one time parser ([`parse`]) also reads stored runs' times, and the one date parser
+//! ([`parse_date`]) waiver expiry dates. Only waits on a remote server's clock (GitHub's
+//! rate-limit reset) use the real clock.
 
 use crate::error::Error;
 use time::format_description::well_known::Rfc3339;
@@ -17,12 +20,17 @@ pub fn parse(s: &str) -> Result<OffsetDateTime, String> {
     if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
         return Ok(t.to_offset(UtcOffset::UTC));
     }
-    if let Ok(d) = Date::parse(s, format_description!("[year]-[month]-[day]")) {
+    if let Some(d) = parse_date(s) {
         return Ok(d.midnight().assume_utc());
     }
     Err(format!(
         "`{s}` is not an RFC 3339 time such as 2025-03-03T06:00:00Z, nor a date such as 2025-03-03"
     ))
+}
+
+/// Parses a date, `YYYY-MM-DD` (surrounding spaces ignored).
+pub fn parse_date(s: &str) -> Option<Date> {
+    Date::parse(s.trim(), format_description!("[year]-[month]-[day]")).ok()
 }
 
 /// The pinned time, if `CHECKRIDE_NOW` is set (and not empty).
@@ -85,5 +93,18 @@ mod tests {
         );
         assert!(parse("next monday").unwrap_err().contains("next monday"));
         assert!(parse("2025-13-01").is_err());
+        assert!(
+            parse("2025-03-03 06:00:00").is_err(),
+            "RFC 3339 needs the T and an offset"
+        );
+        assert!(
+            parse("2025-03-03T06:00:00").is_err(),
+            "no offset: not RFC 3339"
+        );
+        assert_eq!(
+            parse_date(" 2025-03-03 ").unwrap().to_string(),
+            "2025-03-03"
+        );
+        assert!(parse_date("03/03/2025").is_none());
     }
 }

@@ -5,7 +5,7 @@
 
 mod live_support;
 
-use live_support::{Out, Server, run_program, scenario, snapshot_to};
+use live_support::{Out, Server, checkride, run_program, scenario, snapshot_to};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::Path;
@@ -145,6 +145,53 @@ fn kubectl_reads_what_the_snapshot_holds() {
         assert_ne!(out.code, 0);
         assert!(out.stderr.contains("read-only"), "{}", out.stderr);
     }
+}
+
+/// A snapshot that knows no server version is served with a parseable placeholder, so the
+/// dispatcher picks a client and kubectl works, marked `gitCommit: checkride-unknown`; that
+/// `kubectl version -o json` dump, read back as part of a side, records no server version.
+#[test]
+fn unknown_version_is_served_marked_and_read_as_unknown() {
+    require_kubectl();
+    let dir = tempfile::tempdir().unwrap();
+    let side = scenario("platform-gaps").join("prod");
+    let a = snapshot_to(&side, dir.path(), "prod");
+    assert!(
+        !std::fs::read_to_string(&a)
+            .unwrap()
+            .contains("serverVersion")
+    );
+    let server = Server::start(&a, &[]);
+    let cache = dir.path().join("cache");
+    let v = kubectl(&server, &cache, &["version", "-o", "json"]);
+    assert_eq!(v.code, 0, "{}", v.stderr);
+    let doc: Value = serde_json::from_str(&v.stdout).unwrap();
+    let served = &doc["serverVersion"];
+    assert_eq!(served["gitCommit"], "checkride-unknown", "{doc}");
+    let git = served["gitVersion"].as_str().unwrap();
+    let minor = served["minor"].as_str().unwrap();
+    assert!(
+        git.starts_with(&format!("v1.{minor}.")) && served["major"] == "1",
+        "parseable: {served}"
+    );
+    let out = kubectl(&server, &cache, &["get", "deployments", "-A", "-o", "name"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("deployment.apps/"), "{}", out.stdout);
+
+    let copy = dir.path().join("side");
+    std::fs::create_dir_all(&copy).unwrap();
+    for entry in std::fs::read_dir(&side).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
+    }
+    std::fs::write(copy.join("zz-version.json"), &v.stdout).unwrap();
+    let snap = checkride(&["snapshot", copy.to_str().unwrap()]);
+    assert_eq!(snap.code, 0, "{}", snap.stderr);
+    assert!(
+        snap.json()["facts"].get("serverVersion").is_none(),
+        "{}",
+        snap.stdout
+    );
 }
 
 /// Secrets read through kubectl show key names and `‹redacted›` (base64, as the API sends data),

@@ -104,11 +104,11 @@ pub struct SnapshotArgs {
 
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> crate::Result<i32> {
+    crate::clock::check_env()?; // every command reads `CHECKRIDE_NOW` alike, or refuses it
     match cli.command {
         Command::Compare(args) => compare::compare(&args),
         Command::Snapshot(args) => {
             live::init_logging(args.live.verbose);
-            crate::clock::check_env()?;
             compare::snapshot(&args)
         }
         Command::Rules(args) => rules_cmd::run(&args),

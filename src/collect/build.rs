@@ -8,7 +8,7 @@ use super::scope::{Scope, ScopeTable};
 use crate::error::Error;
 use crate::model::{
     ClusterFacts, Coverage, NodeFact, Object, ObjectKey, Origin, ServerVersion, Side,
-    split_api_version,
+    UNKNOWN_VERSION_COMMIT, split_api_version,
 };
 use crate::normalize::{self, names::strip_hash_suffix, secrets::Fingerprinter};
 use rayon::prelude::*;
@@ -243,6 +243,9 @@ fn classify(
     };
     let Some(kind) = doc.kind.clone() else {
         if let Some(v) = doc.rest.get("serverVersion") {
+            if v.get("gitCommit").and_then(Value::as_str) == Some(UNKNOWN_VERSION_COMMIT) {
+                return Ok(Loaded::Skip); // `checkride serve`'s placeholder: the version is unknown
+            }
             return server_version(v)
                 .map(Loaded::Version)
                 .ok_or_else(|| fail("`serverVersion` has no gitVersion".into()));

@@ -15,6 +15,11 @@ pub struct ClusterFacts {
     pub nodes: Vec<NodeFact>,
 }
 
+/// The `gitCommit` that `checkride serve` answers at `/version` for a snapshot that does not
+/// know its server's version: the `gitVersion` beside it is a placeholder that keeps clients
+/// (kubectl's version dispatcher) working, and collectors record the version as unknown.
+pub const UNKNOWN_VERSION_COMMIT: &str = "checkride-unknown";
+
 /// The API server version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

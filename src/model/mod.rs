@@ -9,7 +9,7 @@ pub mod report;
 pub mod selector;
 pub mod snapshot;
 
-pub use facts::{ClusterFacts, NodeFact, ServerVersion};
+pub use facts::{ClusterFacts, NodeFact, ServerVersion, UNKNOWN_VERSION_COMMIT};
 pub use key::{ObjectKey, group_kind, split_api_version};
 pub use path::{FieldPath, Segment};
 pub use policy::{ExitCode, Judged, Policy, VerdictLabel, display_order, fidelity_score};

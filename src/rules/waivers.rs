@@ -13,7 +13,6 @@ use globset::GlobMatcher;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use time::Date;
-use time::macros::format_description;
 
 const WAIVER_SHAPE: Shape = Shape::Map(&[
     ("rule", Shape::Any),
@@ -65,11 +64,6 @@ pub struct Waivers {
     list: Vec<Waiver>,
 }
 
-/// Parses `YYYY-MM-DD`.
-pub fn parse_date(s: &str) -> Option<Date> {
-    Date::parse(s.trim(), format_description!("[year]-[month]-[day]")).ok()
-}
-
 impl Waivers {
     /// Reads and validates a waivers file: every error at once, with line and field.
     pub fn load(path: &std::path::Path) -> Result<Waivers, Error> {
@@ -110,7 +104,7 @@ impl Waivers {
             let owner = text_of("owner", &w.owner);
             let reason = text_of("reason", &w.reason);
             let expires_text = text_of("expires", &w.expires);
-            let expires = parse_date(&expires_text);
+            let expires = crate::clock::parse_date(&expires_text);
             if expires.is_none() && !expires_text.is_empty() {
                 p.at(
                     line,

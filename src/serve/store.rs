@@ -4,7 +4,7 @@
 //! kinds (k8s-openapi), the CRDs in the snapshot, and a guess for custom kinds without a CRD.
 
 use super::builtin;
-use crate::model::{ApiResource, NodeFact, Side};
+use crate::model::{ApiResource, NodeFact, Side, UNKNOWN_VERSION_COMMIT};
 use crate::normalize::secrets::drop_fingerprints;
 use base64::Engine;
 use bytes::Bytes;
@@ -13,7 +13,8 @@ use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-/// The `gitVersion` served when the snapshot does not know the server's.
+/// The `gitVersion` served when the snapshot does not know the server's (a placeholder, marked
+/// with [`UNKNOWN_VERSION_COMMIT`] as its `gitCommit`).
 pub const DEFAULT_SERVER_VERSION: &str = "v1.33.0";
 
 /// One object as served.
@@ -314,11 +315,17 @@ fn version_doc(side: &Side, overridden: Option<&str>) -> Value {
         (None, Some(v)) => v.platform.clone(),
         _ => String::new(),
     };
+    // Neither the snapshot nor the user knows the version: say so, so a collector reading this
+    // server records no version rather than the placeholder.
+    let commit = match (overridden, recorded) {
+        (None, None) => UNKNOWN_VERSION_COMMIT,
+        _ => "",
+    };
     json!({
         "major": major,
         "minor": minor,
         "gitVersion": git,
-        "gitCommit": "",
+        "gitCommit": commit,
         "gitTreeState": "",
         "buildDate": "",
         "goVersion": "",

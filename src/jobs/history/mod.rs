@@ -14,18 +14,11 @@ use crate::model::drift::{
 use crate::model::{Judged, Verdict};
 use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 /// Defaults: a lie open four weeks is overdue; a waiver expiring within 14 days needs an owner.
 pub const DEFAULT_OPEN_WEEKS: u32 = 4;
 /// See [`DEFAULT_OPEN_WEEKS`].
 pub const DEFAULT_EXPIRING_DAYS: u32 = 14;
-
-/// Parses an RFC 3339 time (`2025-03-03T06:00:00Z`).
-pub fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
-    OffsetDateTime::parse(s, &Rfc3339)
-        .map_err(|_| format!("`{s}` is not an RFC 3339 time such as 2025-03-03T06:00:00Z"))
-}
 
 /// Compares `current` with the runs before it (any order; runs not before `current` are
 /// ignored). Times must parse (they were checked when stored or loaded).
@@ -35,10 +28,10 @@ pub fn drift(
     open_weeks: u32,
     expiring_days: u32,
 ) -> Result<Drift, String> {
-    let now = parse_time(&current.at)?;
+    let now = crate::clock::parse(&current.at)?;
     let mut earlier: Vec<(OffsetDateTime, &Run)> = Vec::new();
     for r in history {
-        let t = parse_time(&r.at)?;
+        let t = crate::clock::parse(&r.at)?;
         if t < now {
             earlier.push((t, r));
         }
@@ -69,7 +62,7 @@ pub fn drift(
         let weeks = ((now - since).whole_days().max(0) / 7) as u32;
         OpenLie {
             finding: f.clone(),
-            since: since.format(&Rfc3339).unwrap_or_default(),
+            since: crate::clock::format(since),
             weeks_open: weeks,
         }
     };
@@ -117,10 +110,7 @@ pub fn drift(
     let mut expiring_waivers = Vec::new();
     for f in &current.findings {
         let Some(w) = &f.waiver else { continue };
-        let Ok(date) = time::Date::parse(
-            &w.expires,
-            time::macros::format_description!("[year]-[month]-[day]"),
-        ) else {
+        let Some(date) = crate::clock::parse_date(&w.expires) else {
             continue;
         };
         let days_left = (date - today).whole_days();

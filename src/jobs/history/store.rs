@@ -42,7 +42,7 @@ pub fn load(dir: &Path) -> Result<Vec<Run>, Error> {
                 format!("not a {RUN_KIND} of version {API_VERSION}"),
             ));
         }
-        let at = super::parse_time(&run.at)
+        let at = crate::clock::parse(&run.at)
             .map_err(|m| Error::file(&name, format!("field `at`: {m}")))?;
         runs.push((at, path, run));
     }
